@@ -1,0 +1,10 @@
+// Role ranks: each role may do what the roles below it may do.
+import { Role } from '../entities/Membership';
+
+export { Role };
+
+const RANK: Record<Role, number> = { VIEWER: 0, MEMBER: 1, ADMIN: 2, OWNER: 3 };
+
+export function hasRole(actual: Role, required: Role): boolean {
+  return RANK[actual] >= RANK[required];
+}

@@ -1,0 +1,26 @@
+// Injectable clock, so tests can move "now" and "today" without touching the system time.
+export interface Clock {
+  now(): Date;
+}
+
+export const systemClock: Clock = { now: () => new Date() };
+
+/** A clock whose time can be set and advanced; used by tests and benches. */
+export class ManualClock implements Clock {
+  constructor(private current: Date) {}
+  now(): Date {
+    return new Date(this.current.getTime());
+  }
+  set(to: Date): void {
+    this.current = new Date(to.getTime());
+  }
+  advanceDays(days: number): void {
+    this.current = new Date(this.current.getTime() + days * 86_400_000);
+  }
+}
+
+/** Today's calendar date (YYYY-MM-DD) in the given IANA time zone. */
+export function todayIn(clock: Clock, timeZone: string): string {
+  const parts = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(clock.now());
+  return parts;
+}

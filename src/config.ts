@@ -1,0 +1,108 @@
+// Environment configuration, parsed and validated once at start-up.
+import path from 'node:path';
+
+export type Role = 'api' | 'worker' | 'all';
+
+export interface Config {
+  nodeEnv: 'development' | 'production' | 'test';
+  port: number;
+  host: string;
+  dataDir: string;
+  databaseUrl: string | null;
+  jwtSecret: string | null;
+  tokenTtlSeconds: number;
+  seedDemo: boolean;
+  introspection: boolean;
+  logLevel: string;
+  embeddedPgPort: number;
+  maxQueryDepth: number;
+  maxAliases: number;
+  maxTokens: number;
+  maxCost: number;
+  loginRateLimit: { perEmail: number; perIp: number; windowSeconds: number };
+}
+
+export class ConfigError extends Error {}
+
+type Env = Record<string, string | undefined>;
+
+function intVar(env: Env, name: string, fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^\d+$/.test(raw)) throw new ConfigError(`${name} must be a whole number, got '${raw}'`);
+  const value = Number(raw);
+  if (value < min || value > max) throw new ConfigError(`${name} must be between ${min} and ${max}, got ${value}`);
+  return value;
+}
+
+function boolVar(env: Env, name: string, fallback: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (/^(true|1|yes)$/i.test(raw)) return true;
+  if (/^(false|0|no)$/i.test(raw)) return false;
+  throw new ConfigError(`${name} must be true or false, got '${raw}'`);
+}
+
+function urlVar(env: Env, name: string): string | null {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return null;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(`${name} must be a postgres:// URL`);
+  }
+  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
+    throw new ConfigError(`${name} must be a postgres:// URL, got protocol '${url.protocol}'`);
+  }
+  return raw;
+}
+
+export function loadConfig(env: Env = process.env): Config {
+  const nodeEnv = (env.NODE_ENV ?? 'development') as Config['nodeEnv'];
+  if (!['development', 'production', 'test'].includes(nodeEnv)) {
+    throw new ConfigError(`NODE_ENV must be development, production or test, got '${nodeEnv}'`);
+  }
+  const databaseUrl = urlVar(env, 'DATABASE_URL');
+  const jwtSecret = env.JWT_SECRET || null;
+  if (jwtSecret !== null && jwtSecret.length < 32) {
+    throw new ConfigError('JWT_SECRET must be at least 32 characters');
+  }
+  if (jwtSecret === null && nodeEnv === 'production' && databaseUrl !== null) {
+    // Several processes against a shared database must agree on the secret.
+    throw new ConfigError('JWT_SECRET is required in production with DATABASE_URL');
+  }
+  const logLevel = env.LOG_LEVEL || (nodeEnv === 'test' ? 'silent' : 'info');
+  if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(logLevel)) {
+    throw new ConfigError(`LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, got '${logLevel}'`);
+  }
+  return {
+    nodeEnv,
+    port: intVar(env, 'PORT', 4000, 0, 65535),
+    host: env.HOST || '0.0.0.0',
+    dataDir: path.resolve(env.DATA_DIR || '.data'),
+    databaseUrl,
+    jwtSecret,
+    tokenTtlSeconds: intVar(env, 'TOKEN_TTL_SECONDS', 8 * 3600, 60, 30 * 24 * 3600),
+    // Seed a demo login only on the zero-configuration embedded database, unless asked.
+    seedDemo: boolVar(env, 'SEED_DEMO', databaseUrl === null),
+    introspection: boolVar(env, 'GRAPHQL_INTROSPECTION', nodeEnv !== 'production'),
+    logLevel,
+    embeddedPgPort: intVar(env, 'EMBEDDED_PG_PORT', 54329, 1024, 65535),
+    maxQueryDepth: intVar(env, 'GRAPHQL_MAX_DEPTH', 10, 2, 100),
+    maxAliases: intVar(env, 'GRAPHQL_MAX_ALIASES', 15, 1, 1000),
+    maxTokens: intVar(env, 'GRAPHQL_MAX_TOKENS', 2000, 100, 100000),
+    maxCost: intVar(env, 'GRAPHQL_MAX_COST', 20000, 100, 10_000_000),
+    loginRateLimit: {
+      perEmail: intVar(env, 'LOGIN_MAX_PER_EMAIL', 5, 1, 10000),
+      perIp: intVar(env, 'LOGIN_MAX_PER_IP', 30, 1, 100000),
+      windowSeconds: intVar(env, 'LOGIN_WINDOW_SECONDS', 900, 1, 86400),
+    },
+  };
+}
+
+export function parseRole(arg: string | undefined): Role {
+  if (arg === undefined || arg === 'all') return 'all';
+  if (arg === 'api' || arg === 'worker') return arg;
+  throw new ConfigError(`unknown role '${arg}': use api, worker or all`);
+}

@@ -1,0 +1,74 @@
+// Opens the database: the configured PostgreSQL or an embedded one, migrated to the latest schema.
+import path from 'node:path';
+import { MikroORM } from '@mikro-orm/postgresql';
+import { Client } from 'pg';
+import type { Config } from '../config';
+import type { Logger } from '../logger';
+import { startEmbeddedPostgres, type EmbeddedDatabase } from './embedded';
+import { ormConfig } from './orm-config';
+
+export interface Database {
+  orm: MikroORM;
+  url: string;
+  close(): Promise<void>;
+}
+
+const EMBEDDED_DATABASE = 'credit';
+// Arbitrary constant: serialises migrations when several processes start at once.
+const MIGRATION_LOCK_ID = 727_001;
+
+/** Creates `name` on the server at `serverUrl` unless it exists. */
+export async function ensureDatabase(serverUrl: string, name: string): Promise<string> {
+  const client = new Client({ connectionString: serverUrl });
+  await client.connect();
+  try {
+    const found = await client.query('select 1 from pg_database where datname = $1', [name]);
+    if (found.rowCount === 0) await client.query(`create database "${name.replace(/"/g, '""')}"`);
+  } finally {
+    await client.end();
+  }
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+/** Applies pending migrations under an advisory lock, so concurrent start-ups do not race. */
+export async function migrate(orm: MikroORM): Promise<string[]> {
+  const connection = orm.em.getConnection();
+  return connection.transactional(async (trx) => {
+    await connection.execute('select pg_advisory_xact_lock(?)', [MIGRATION_LOCK_ID], 'all', trx);
+    const applied = await orm.getMigrator().up({ transaction: trx });
+    return applied.map((m) => m.name);
+  });
+}
+
+export async function pendingMigrations(orm: MikroORM): Promise<number> {
+  return (await orm.getMigrator().getPendingMigrations()).length;
+}
+
+export async function openDatabase(config: Config, logger: Logger): Promise<Database> {
+  let embedded: EmbeddedDatabase | null = null;
+  let url = config.databaseUrl;
+  if (url === null) {
+    embedded = await startEmbeddedPostgres(path.join(config.dataDir, 'pg'), config.embeddedPgPort, logger);
+    url = await ensureDatabase(embedded.url, EMBEDDED_DATABASE);
+    logger.info({ port: config.embeddedPgPort, dataDir: config.dataDir }, 'embedded PostgreSQL started');
+  }
+  let orm: MikroORM;
+  try {
+    orm = await MikroORM.init(ormConfig(url));
+    const applied = await migrate(orm);
+    if (applied.length > 0) logger.info({ migrations: applied }, 'migrations applied');
+  } catch (error) {
+    await embedded?.stop();
+    throw error;
+  }
+  return {
+    orm,
+    url,
+    async close() {
+      await orm.close(true);
+      await embedded?.stop();
+    },
+  };
+}

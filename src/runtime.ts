@@ -1,0 +1,77 @@
+// Starts and stops the process's parts for a role: the database, the API server and/or the worker.
+import type { MikroORM } from '@mikro-orm/postgresql';
+import { systemClock, type Clock } from './clock';
+import type { Config, Role } from './config';
+import type { AppServices } from './context';
+import { createLogger, type Logger } from './logger';
+import { resolveJwtSecret } from './auth/secret';
+import { createTokenService } from './auth/tokens';
+import { openDatabase, type Database } from './db/database';
+import { seedDemo, type DemoLogin } from './db/seed';
+import { getSchema } from './schema/build-schema';
+import { createHttpServer, GRAPHQL_PATH, type HttpServer } from './server/app';
+import { createAgenda, type Agenda } from './jobs/agenda';
+import { defineJobs, scheduleRecurringJobs } from './jobs';
+
+export interface Runtime {
+  app: AppServices;
+  orm: MikroORM;
+  agenda: Agenda;
+  /** Set in the api role: where the server listens. */
+  url: string | null;
+  demoLogin: DemoLogin | null;
+  stop(): Promise<void>;
+}
+
+export interface RuntimeOptions {
+  config: Config;
+  role: Role;
+  clock?: Clock;
+  logger?: Logger;
+  /** An already open database (tests share one per file); otherwise opened and closed here. */
+  database?: Database;
+}
+
+export async function startRuntime({ config, role, clock = systemClock, logger, database }: RuntimeOptions): Promise<Runtime> {
+  const log = logger ?? createLogger(config.logLevel);
+  const db = database ?? (await openDatabase(config, log));
+  const ownsDatabase = database === undefined;
+  const stops: (() => Promise<void>)[] = [];
+  const stopAll = async () => {
+    for (const stop of stops.reverse()) {
+      await stop().catch((error: unknown) => log.error({ err: error }, 'error while stopping'));
+    }
+  };
+  if (ownsDatabase) stops.push(() => db.close());
+  try {
+    const app: AppServices = {
+      config,
+      logger: log,
+      clock,
+      tokens: createTokenService(resolveJwtSecret(config), config.tokenTtlSeconds, clock),
+    };
+    const demoLogin = config.seedDemo ? await seedDemo(db.orm, config.dataDir) : null;
+
+    // Every role can enqueue jobs; only the worker role processes them.
+    const agenda = await createAgenda(db.url, log, `${role}-${process.pid}`);
+    defineJobs(agenda, app, db.orm);
+    stops.push(() => agenda.stop(true));
+    if (role !== 'api') {
+      await agenda.start();
+      await scheduleRecurringJobs(agenda);
+      log.info('worker started');
+    }
+
+    let url: string | null = null;
+    if (role !== 'worker') {
+      const http: HttpServer = await createHttpServer(app, db.orm, await getSchema());
+      const port = await http.listen(config.port, config.host);
+      stops.push(() => http.stop());
+      url = `http://localhost:${port}${GRAPHQL_PATH}`;
+    }
+    return { app, orm: db.orm, agenda, url, demoLogin, stop: stopAll };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}

@@ -1,0 +1,162 @@
+// The HTTP server: Apollo on Express at /graphql, graphql-ws on the same path, the playground and health checks.
+import http from 'node:http';
+import { randomUUID } from 'node:crypto';
+import express from 'express';
+import { ApolloServer } from '@apollo/server';
+import { expressMiddleware } from '@as-integrations/express5';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { specifiedRules, validate, type GraphQLSchema } from 'graphql';
+import { WebSocketServer } from 'ws';
+import { useServer } from 'graphql-ws/use/ws';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import { createRequestContext, type AppServices, type RequestContext } from '../context';
+import { createErrorFormatter, unauthenticated } from '../schema/errors';
+import { queryLimitRules } from '../schema/limits';
+import { MAX_PAGE_SIZE } from '../schema/pagination';
+import { pendingMigrations } from '../db/database';
+import { playgroundAssets, playgroundHtml, playgroundScript, PLAYGROUND_PREFIX } from './playground';
+import { userFromAuthorization } from './auth-header';
+
+export const GRAPHQL_PATH = '/graphql';
+
+export interface HttpServer {
+  server: http.Server;
+  listen(port: number, host: string): Promise<number>;
+  /** Stops accepting, drains HTTP requests and closes every WebSocket. */
+  stop(): Promise<void>;
+}
+
+export async function createHttpServer(app: AppServices, orm: MikroORM, schema: GraphQLSchema): Promise<HttpServer> {
+  const { config, logger } = app;
+  const development = config.nodeEnv === 'development';
+  const expressApp = express();
+  expressApp.disable('x-powered-by');
+  const server = http.createServer(expressApp);
+
+  const wsServer = new WebSocketServer({ server, path: GRAPHQL_PATH, maxPayload: 1024 * 1024 });
+  const wsCleanup = useServer<{ authorization?: unknown }, { userId?: string | null }>(
+    {
+      schema,
+      // The token is checked before any subscription can start; a bad one closes the socket (4403).
+      onConnect: async (ctx) => {
+        const bearer = await userFromAuthorization(app.tokens, ctx.connectionParams?.authorization);
+        if (bearer.invalid || !bearer.userId) return false;
+        ctx.extra.userId = bearer.userId;
+        return true;
+      },
+      context: (ctx): RequestContext =>
+        createRequestContext(app, orm.em, {
+          userId: ctx.extra.userId ?? null,
+          ip: ctx.extra.request.socket.remoteAddress ?? '',
+          requestId: randomUUID(),
+        }),
+      validate: (validSchema, document) => validate(validSchema, document, [...specifiedRules, ...queryLimitRules(limitsOf(config))]),
+    },
+    wsServer,
+  );
+
+  const apollo = new ApolloServer<RequestContext>({
+    schema,
+    introspection: config.introspection,
+    includeStacktraceInErrorResponses: false,
+    allowBatchedHttpRequests: false,
+    csrfPrevention: true,
+    parseOptions: { maxTokens: config.maxTokens },
+    validationRules: queryLimitRules(limitsOf(config)),
+    formatError: createErrorFormatter({
+      development,
+      onUnexpected: (error) => logger.error({ err: error }, 'unexpected error in a GraphQL operation'),
+    }),
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer: server }),
+      ApolloServerPluginLandingPageDisabled(),
+      {
+        async serverWillStart() {
+          return { drainServer: async () => wsCleanup.dispose() };
+        },
+      },
+    ],
+  });
+  await apollo.start();
+
+  expressApp.use((req, res, next) => {
+    const requestId = String(req.headers['x-request-id'] ?? randomUUID()).slice(0, 100);
+    res.setHeader('x-request-id', requestId);
+    res.locals.requestId = requestId;
+    const started = process.hrtime.bigint();
+    res.on('finish', () =>
+      logger.info(
+        { requestId, method: req.method, path: req.path, status: res.statusCode, ms: Number(process.hrtime.bigint() - started) / 1e6 },
+        'request',
+      ),
+    );
+    next();
+  });
+
+  expressApp.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  expressApp.get('/readyz', async (_req, res) => {
+    try {
+      await orm.em.getConnection().execute('select 1');
+      const pending = await pendingMigrations(orm);
+      if (pending > 0) {
+        res.status(503).json({ status: 'migrations pending', pending });
+        return;
+      }
+      res.json({ status: 'ready' });
+    } catch (error) {
+      logger.warn({ err: error }, 'readiness check failed');
+      res.status(503).json({ status: 'database unreachable' });
+    }
+  });
+
+  expressApp.use(PLAYGROUND_PREFIX, playgroundAssets());
+  expressApp.get(`${PLAYGROUND_PREFIX}/playground.js`, (_req, res) => {
+    res.type('application/javascript').send(playgroundScript(GRAPHQL_PATH));
+  });
+  expressApp.get(GRAPHQL_PATH, (req, res, next) => {
+    if (req.accepts(['application/json', 'text/html']) === 'text/html' && !req.query.query) {
+      res.type('html').send(playgroundHtml());
+      return;
+    }
+    next();
+  });
+
+  expressApp.use(
+    GRAPHQL_PATH,
+    express.json({ limit: '2mb' }),
+    expressMiddleware(apollo, {
+      context: async ({ req, res }) => {
+        const bearer = await userFromAuthorization(app.tokens, req.headers.authorization);
+        if (bearer.invalid) throw unauthenticated('Invalid or expired token');
+        return createRequestContext(app, orm.em, {
+          userId: bearer.userId,
+          ip: req.ip ?? req.socket.remoteAddress ?? '',
+          requestId: String(res.locals.requestId),
+        });
+      },
+    }),
+  );
+
+  return {
+    server,
+    listen: (port, host) =>
+      new Promise((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, host, () => {
+          const address = server.address();
+          resolve(typeof address === 'object' && address ? address.port : port);
+        });
+      }),
+    async stop() {
+      await apollo.stop();
+      await new Promise<void>((resolve) => wsServer.close(() => resolve()));
+    },
+  };
+}
+
+function limitsOf(config: AppServices['config']) {
+  return { maxDepth: config.maxQueryDepth, maxAliases: config.maxAliases, maxCost: config.maxCost, maxPageSize: MAX_PAGE_SIZE };
+}

@@ -1,0 +1,79 @@
+// Administrations (tenants), their members and roles.
+import type { RequestContext } from '../../context';
+import { tenantEm } from '../../context';
+import { Administration } from '../../entities/Administration';
+import { AdministrationSettings } from '../../entities/AdministrationSettings';
+import { Membership, Role } from '../../entities/Membership';
+import { User } from '../../entities/User';
+import { roleIn } from '../../auth/auth-checker';
+import { badInput, conflict, forbidden, notFound } from '../../schema/errors';
+import { normalizeEmail } from '../identity/identity-service';
+
+const CURRENCIES = new Set(Intl.supportedValuesOf('currency'));
+
+export function validCurrency(code: string, field = 'currency'): string {
+  const upper = code.trim().toUpperCase();
+  if (!CURRENCIES.has(upper)) throw badInput(`Unknown currency '${code}'; use an ISO-4217 code such as EUR`, field);
+  return upper;
+}
+
+export async function createAdministration(ctx: RequestContext, name: string, currency?: string | null) {
+  const trimmed = name.trim();
+  if (trimmed.length === 0 || trimmed.length > 200) throw badInput('Name must be 1 to 200 characters', 'name');
+  const code = validCurrency(currency ?? 'EUR');
+  const user = await ctx.em.findOneOrFail(User, { id: ctx.userId! });
+  return ctx.em.transactional(async (em) => {
+    const administration = em.create(Administration, { name: trimmed, currency: code });
+    em.create(AdministrationSettings, { administration });
+    em.create(Membership, { administration, user, role: Role.OWNER });
+    await em.flush();
+    ctx.roles.set(administration.id, Role.OWNER);
+    return administration;
+  });
+}
+
+/** The administrations the caller belongs to, by name. */
+export async function myAdministrations(ctx: RequestContext): Promise<Administration[]> {
+  const memberships = await ctx.em.find(
+    Membership,
+    { user: ctx.userId! },
+    { populate: ['administration'], filters: false, orderBy: { administration: { name: 'asc' } } },
+  );
+  for (const m of memberships) ctx.roles.set(m.administration.id, m.role);
+  return memberships.map((m) => m.administration);
+}
+
+export async function getAdministration(ctx: RequestContext, id: string): Promise<Administration> {
+  const administration = await ctx.em.findOne(Administration, { id });
+  if (!administration) throw notFound('Administration not found');
+  return administration;
+}
+
+export async function myRole(ctx: RequestContext, administrationId: string): Promise<Role> {
+  const role = await roleIn(ctx, administrationId);
+  if (!role) throw notFound('Administration not found');
+  return role;
+}
+
+export async function members(ctx: RequestContext, administrationId: string): Promise<Membership[]> {
+  return tenantEm(ctx, administrationId).find(
+    Membership,
+    {},
+    { populate: ['user'], orderBy: { createdAt: 'asc', id: 'asc' } },
+  );
+}
+
+/** Adds an existing user by email. Only an OWNER may make someone else OWNER. */
+export async function addMember(ctx: RequestContext, administrationId: string, email: string, role: Role): Promise<Membership> {
+  const callerRole = await roleIn(ctx, administrationId);
+  if (role === Role.OWNER && callerRole !== Role.OWNER) throw forbidden('Only an OWNER can add another OWNER');
+  const em = tenantEm(ctx, administrationId);
+  const user = await em.findOne(User, { email: normalizeEmail(email) });
+  if (!user) throw badInput('No user with this email address; ask them to sign up first', 'email');
+  if (await em.findOne(Membership, { administration: administrationId, user })) {
+    throw conflict('This user is already a member of the administration');
+  }
+  const membership = em.create(Membership, { administration: administrationId, user, role });
+  await em.flush();
+  return membership;
+}
