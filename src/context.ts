@@ -13,6 +13,12 @@ export interface AppServices {
   logger: Logger;
   clock: Clock;
   tokens: TokenService;
+  /** Enqueues a job for the worker; set once the job queue is up (every role can enqueue). */
+  jobs?: JobQueue;
+}
+
+export interface JobQueue {
+  now(name: string, data: Record<string, unknown>): Promise<void>;
 }
 
 export interface RequestContext extends AppServices {

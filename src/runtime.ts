@@ -9,6 +9,7 @@ import { createTokenService } from './auth/tokens';
 import { openDatabase, type Database } from './db/database';
 import { seedDemo, type DemoLogin } from './db/seed';
 import { getSchema } from './schema/build-schema';
+import { startEventListener } from './schema/pubsub';
 import { createHttpServer, GRAPHQL_PATH, type HttpServer } from './server/app';
 import { createAgenda, type Agenda } from './jobs/agenda';
 import { defineJobs, scheduleRecurringJobs } from './jobs';
@@ -53,9 +54,10 @@ export async function startRuntime({ config, role, clock = systemClock, logger, 
     const demoLogin = config.seedDemo ? await seedDemo(db.orm, config.dataDir) : null;
 
     // Every role can enqueue jobs; only the worker role processes them.
-    const agenda = await createAgenda(db.url, log, `${role}-${process.pid}`);
+    const { agenda, close: closeAgenda } = await createAgenda(db.url, log, `${role}-${process.pid}`);
     defineJobs(agenda, app, db.orm);
-    stops.push(() => agenda.stop(true));
+    app.jobs = { now: async (name, data) => void (await agenda.now(name, data)) };
+    stops.push(closeAgenda);
     if (role !== 'api') {
       await agenda.start();
       await scheduleRecurringJobs(agenda);
@@ -64,6 +66,8 @@ export async function startRuntime({ config, role, clock = systemClock, logger, 
 
     let url: string | null = null;
     if (role !== 'worker') {
+      // Live events: this API process LISTENs for NOTIFYs from every process (see schema/pubsub.ts).
+      stops.push(await startEventListener(db.url, log));
       const http: HttpServer = await createHttpServer(app, db.orm, await getSchema());
       const port = await http.listen(config.port, config.host);
       stops.push(() => http.stop());

@@ -4,7 +4,7 @@ import type { Clock } from '../clock';
 
 const ISSUER = 'credit-api';
 
-export type TokenAudience = 'user' | 'portal';
+export type TokenAudience = 'user' | 'portal' | 'document';
 
 export interface TokenService {
   sign(subject: string, audience: TokenAudience, claims?: Record<string, unknown>, ttlSeconds?: number): Promise<string>;

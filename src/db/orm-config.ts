@@ -19,6 +19,8 @@ export function ormConfig(clientUrl: string, overrides: Partial<Options> = {}): 
     // Every request works in its own fork; the global context is a bug.
     allowGlobalContext: false,
     forceUtcTimezone: true,
+    // Tables that are not entities: Agenda's own, and counters written with plain SQL.
+    schemaGenerator: { skipTables: ['agenda_jobs', 'agenda_logs', 'rate_limit_counters', 'mikro_orm_migrations'] },
     pool: { min: 0, max: 10 },
     debug: false,
     ...overrides,

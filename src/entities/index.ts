@@ -1,8 +1,26 @@
 // Every entity the ORM knows, in one list.
 import { Administration } from './Administration';
 import { AdministrationSettings } from './AdministrationSettings';
+import { Debtor } from './Debtor';
+import { Document } from './Document';
+import { ImportRun } from './ImportRun';
+import { ImportSource } from './ImportSource';
+import { Invoice } from './Invoice';
 import { Membership } from './Membership';
+import { Payment, PaymentAllocation } from './Payment';
 import { User } from './User';
 
-export const entities = [User, Administration, Membership, AdministrationSettings];
-export { Administration, AdministrationSettings, Membership, User };
+export const entities = [
+  User,
+  Administration,
+  Membership,
+  AdministrationSettings,
+  Debtor,
+  Invoice,
+  Payment,
+  PaymentAllocation,
+  Document,
+  ImportRun,
+  ImportSource,
+];
+export { Administration, AdministrationSettings, Debtor, Document, ImportRun, ImportSource, Invoice, Membership, Payment, PaymentAllocation, User };

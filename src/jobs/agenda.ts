@@ -1,5 +1,6 @@
 // Agenda 6 with its PostgreSQL backend: jobs live in our own database (table agenda_jobs).
 import type { Agenda, Job } from 'agenda' with { 'resolution-mode': 'import' };
+import { Pool } from 'pg';
 import type { Logger } from '../logger';
 
 export type { Agenda, Job };
@@ -11,12 +12,15 @@ export interface JobDefinition<Data> {
   concurrency?: number;
 }
 
-export async function createAgenda(databaseUrl: string, logger: Logger, name: string): Promise<Agenda> {
+/** Agenda with a pool we own: its idle-connection errors are logged (never an unhandled 'error'), and we end it. */
+export async function createAgenda(databaseUrl: string, logger: Logger, name: string): Promise<{ agenda: Agenda; close(): Promise<void> }> {
+  const pool = new Pool({ connectionString: databaseUrl, max: 5 });
+  pool.on('error', (error) => logger.warn({ err: error }, 'agenda database connection lost'));
   // Both packages are ESM-only; a dynamic import loads them from CommonJS.
   const { Agenda: AgendaClass } = await import('agenda');
   const { PostgresBackend } = await import('@agendajs/postgres-backend');
   const agenda = new AgendaClass({
-    backend: new PostgresBackend({ poolConfig: { connectionString: databaseUrl, max: 5 } }),
+    backend: new PostgresBackend({ pool }),
     name,
     processEvery: '2 seconds',
     defaultLockLifetime: 10 * 60_000,
@@ -24,7 +28,13 @@ export async function createAgenda(databaseUrl: string, logger: Logger, name: st
   agenda.on('error', (error: unknown) => logger.error({ err: error }, 'agenda error'));
   agenda.on('fail', (error: unknown, job: Job) => logger.warn({ err: error, job: job.attrs.name }, 'job failed'));
   await agenda.ready;
-  return agenda;
+  return {
+    agenda,
+    async close() {
+      await agenda.stop(true);
+      await pool.end();
+    },
+  };
 }
 
 export function defineJob<Data>(agenda: Agenda, logger: Logger, definition: JobDefinition<Data>): void {

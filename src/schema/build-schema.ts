@@ -6,9 +6,35 @@ import { authChecker } from '../auth/auth-checker';
 import { AdministrationResolver } from '../resolvers/administration/AdministrationResolver';
 import { MembershipResolver } from '../resolvers/administration/MembershipResolver';
 import { IdentityResolver } from '../resolvers/identity/IdentityResolver';
+import { ImportResolver } from '../resolvers/imports/ImportResolver';
+import { ImportSourceResolver } from '../resolvers/imports/ImportSourceResolver';
+import { LiveResolver } from '../resolvers/live/LiveResolver';
+import { AdministrationLedgerResolver } from '../resolvers/ledger/AdministrationLedgerResolver';
+import { DebtorResolver } from '../resolvers/ledger/DebtorResolver';
+import { DocumentResolver } from '../resolvers/ledger/DocumentResolver';
+import { InvoiceResolver } from '../resolvers/ledger/InvoiceResolver';
+import { LedgerResolver } from '../resolvers/ledger/LedgerResolver';
+import { PaymentResolver } from '../resolvers/ledger/PaymentResolver';
+import { pubSub } from './pubsub';
 import { DateTimeScalar } from './scalars';
 
-export const resolvers = [IdentityResolver, AdministrationResolver, MembershipResolver] as const;
+export const resolvers = [
+  IdentityResolver,
+  AdministrationResolver,
+  MembershipResolver,
+  // Ledger
+  LedgerResolver,
+  AdministrationLedgerResolver,
+  InvoiceResolver,
+  DebtorResolver,
+  PaymentResolver,
+  DocumentResolver,
+  // Imports
+  ImportResolver,
+  ImportSourceResolver,
+  // Live events
+  LiveResolver,
+] as const;
 
 let built: Promise<GraphQLSchema> | null = null;
 
@@ -18,6 +44,7 @@ export function getSchema(): Promise<GraphQLSchema> {
     resolvers,
     authChecker,
     authMode: 'error',
+    pubSub,
     scalarsMap: [{ type: Date, scalar: DateTimeScalar }],
     validate: false,
     emitSchemaFile: false,

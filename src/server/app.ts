@@ -14,9 +14,11 @@ import { createRequestContext, type AppServices, type RequestContext } from '../
 import { createErrorFormatter, unauthenticated } from '../schema/errors';
 import { queryLimitRules } from '../schema/limits';
 import { MAX_PAGE_SIZE } from '../schema/pagination';
+import { MAX_UPLOAD_BYTES } from '../schema/upload';
 import { pendingMigrations } from '../db/database';
 import { playgroundAssets, playgroundHtml, playgroundScript, PLAYGROUND_PREFIX } from './playground';
 import { userFromAuthorization } from './auth-header';
+import { DOCUMENT_PATH, documentRouter } from './documents';
 
 export const GRAPHQL_PATH = '/graphql';
 
@@ -124,9 +126,17 @@ export async function createHttpServer(app: AppServices, orm: MikroORM, schema: 
     next();
   });
 
+  // Invoice documents behind short-lived signed links (Document.url).
+  expressApp.use(DOCUMENT_PATH, documentRouter(app, orm));
+
+  // GraphQL multipart uploads (importFile); Apollo's CSRF rule still demands a preflight header on them.
+  const { default: graphqlUploadExpress } = await import('graphql-upload/graphqlUploadExpress.mjs');
+  expressApp.use(GRAPHQL_PATH, graphqlUploadExpress({ maxFileSize: MAX_UPLOAD_BYTES, maxFiles: 1 }));
+
   expressApp.use(
     GRAPHQL_PATH,
-    express.json({ limit: '2mb' }),
+    // importInvoices takes up to 10,000 invoices in one request (about 5 MB of JSON).
+    express.json({ limit: '10mb' }),
     expressMiddleware(apollo, {
       context: async ({ req, res }) => {
         const bearer = await userFromAuthorization(app.tokens, req.headers.authorization);

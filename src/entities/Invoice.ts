@@ -1,0 +1,62 @@
+// An invoice of a debtor, as imported from the bookkeeping software; amounts in integer cents.
+import { BigIntType, Entity, Enum, Filter, Index, ManyToOne, PrimaryKey, Property, type Rel, Unique, type Opt } from '@mikro-orm/core';
+import { Administration } from './Administration';
+import { Debtor } from './Debtor';
+import { newId, tenantFilter } from './base';
+
+export enum InvoiceStatus {
+  OPEN = 'OPEN',
+  PAID = 'PAID',
+  CANCELLED = 'CANCELLED',
+}
+
+@Entity({ tableName: 'invoices' })
+@Unique({ properties: ['administration', 'externalId'] })
+// Keyset pagination of administration.invoices runs on (due_date, id).
+@Index({ properties: ['administration', 'dueDate', 'id'] })
+@Filter(tenantFilter)
+export class Invoice {
+  @PrimaryKey({ type: 'uuid' })
+  id: string = newId();
+
+  @ManyToOne(() => Administration, { deleteRule: 'cascade' })
+  administration!: Rel<Administration>;
+
+  @ManyToOne(() => Debtor, { deleteRule: 'cascade' })
+  @Index()
+  debtor!: Rel<Debtor>;
+
+  @Property({ type: 'text' })
+  externalId!: string;
+
+  @Property({ type: 'text' })
+  number!: string;
+
+  @Property({ type: 'date' })
+  issueDate!: string;
+
+  @Property({ type: 'date' })
+  dueDate!: string;
+
+  @Property({ type: new BigIntType('bigint') })
+  amount!: bigint;
+
+  @Property({ type: new BigIntType('bigint') })
+  openAmount!: bigint;
+
+  @Property({ type: 'text' })
+  currency!: string;
+
+  @Enum({ items: () => InvoiceStatus, nativeEnumName: 'invoice_status' })
+  status: Opt<InvoiceStatus> = InvoiceStatus.OPEN;
+
+  /** Put on hold by a user (disputed): out of the reminder flow until released. */
+  @Property({ type: 'boolean' })
+  onHold: Opt<boolean> = false;
+
+  @Property({ type: 'timestamptz' })
+  createdAt: Opt<Date> = new Date();
+
+  @Property({ type: 'timestamptz' })
+  updatedAt: Opt<Date> = new Date();
+}

@@ -1,0 +1,86 @@
+// A payment by a debtor, and the invoices it settles with the amount per invoice.
+import { BigIntType, Entity, Enum, Filter, Index, ManyToOne, PrimaryKey, Property, type Rel, type Opt } from '@mikro-orm/core';
+import { Administration } from './Administration';
+import { Debtor } from './Debtor';
+import { Invoice } from './Invoice';
+import { newId, tenantFilter } from './base';
+
+export enum PaymentStatus {
+  OPEN = 'OPEN',
+  PENDING = 'PENDING',
+  PAID = 'PAID',
+  FAILED = 'FAILED',
+  CANCELED = 'CANCELED',
+  EXPIRED = 'EXPIRED',
+  REFUNDED = 'REFUNDED',
+}
+
+export enum PaymentSource {
+  ONLINE = 'ONLINE',
+  BOOKKEEPING = 'BOOKKEEPING',
+  MANUAL = 'MANUAL',
+}
+
+@Entity({ tableName: 'payments' })
+@Index({ properties: ['administration', 'createdAt', 'id'] })
+@Filter(tenantFilter)
+export class Payment {
+  @PrimaryKey({ type: 'uuid' })
+  id: string = newId();
+
+  @ManyToOne(() => Administration, { deleteRule: 'cascade' })
+  administration!: Rel<Administration>;
+
+  @ManyToOne(() => Debtor, { deleteRule: 'cascade' })
+  @Index()
+  debtor!: Rel<Debtor>;
+
+  @Property({ type: new BigIntType('bigint') })
+  amount!: bigint;
+
+  @Property({ type: 'text' })
+  currency!: string;
+
+  @Enum({ items: () => PaymentStatus, nativeEnumName: 'payment_status' })
+  status!: PaymentStatus;
+
+  @Enum({ items: () => PaymentSource, nativeEnumName: 'payment_source' })
+  source!: PaymentSource;
+
+  @Property({ type: 'text', nullable: true })
+  method: string | null = null;
+
+  @Property({ type: 'text', nullable: true })
+  providerReference: string | null = null;
+
+  /** The business date of the payment (the day the money came in). */
+  @Property({ type: 'date', nullable: true })
+  paidOn: string | null = null;
+
+  @Property({ type: 'timestamptz', nullable: true })
+  paidAt: Date | null = null;
+
+  @Property({ type: 'timestamptz' })
+  createdAt: Opt<Date> = new Date();
+}
+
+@Entity({ tableName: 'payment_allocations' })
+@Filter(tenantFilter)
+export class PaymentAllocation {
+  @PrimaryKey({ type: 'uuid' })
+  id: string = newId();
+
+  @ManyToOne(() => Administration, { deleteRule: 'cascade' })
+  administration!: Rel<Administration>;
+
+  @ManyToOne(() => Payment, { deleteRule: 'cascade' })
+  @Index()
+  payment!: Rel<Payment>;
+
+  @ManyToOne(() => Invoice, { deleteRule: 'cascade' })
+  @Index()
+  invoice!: Rel<Invoice>;
+
+  @Property({ type: new BigIntType('bigint') })
+  amount!: bigint;
+}

@@ -1,0 +1,54 @@
+// Fields of Invoice that are derived or loaded: money, debtor, phase, days overdue, documents, attention.
+import { Ctx, FieldResolver, Int, Resolver, Root } from 'type-graphql';
+import type { RequestContext } from '../../context';
+import { type Invoice, InvoiceStatus } from '../../entities/Invoice';
+import { centsToDecimal } from '../../schema/money';
+import { AttentionReason, DebtorType_, DocumentType, InvoiceType, MoneyType } from '../../schema/types/ledger';
+import { loadersFor, scopedKey } from '../../services/ledger/loaders';
+import { invoiceAttention, phaseOf } from '../../services/ledger/phases';
+import { daysBetween, todayOf } from '../../services/ledger/today';
+import { notFound } from '../../schema/errors';
+
+@Resolver(() => InvoiceType)
+export class InvoiceResolver {
+  @FieldResolver(() => MoneyType)
+  amount(@Root() invoice: Invoice): MoneyType {
+    return { amount: centsToDecimal(invoice.amount), currency: invoice.currency };
+  }
+
+  @FieldResolver(() => MoneyType)
+  openAmount(@Root() invoice: Invoice): MoneyType {
+    return { amount: centsToDecimal(invoice.openAmount), currency: invoice.currency };
+  }
+
+  @FieldResolver(() => DebtorType_)
+  async debtor(@Ctx() ctx: RequestContext, @Root() invoice: Invoice) {
+    const debtor = await loadersFor(ctx).debtor.load(scopedKey(invoice.administration.id, invoice.debtor.id));
+    if (!debtor) throw notFound('Debtor not found');
+    return debtor;
+  }
+
+  /** Days past the due date, today in the administration's time zone; 0 when not due or no longer open. */
+  @FieldResolver(() => Int)
+  async daysOverdue(@Ctx() ctx: RequestContext, @Root() invoice: Invoice): Promise<number> {
+    if (invoice.status !== InvoiceStatus.OPEN) return 0;
+    return Math.max(0, daysBetween(invoice.dueDate, await todayOf(ctx, invoice.administration.id)));
+  }
+
+  @FieldResolver(() => String)
+  async phase(@Ctx() ctx: RequestContext, @Root() invoice: Invoice): Promise<string> {
+    return phaseOf(invoice, await todayOf(ctx, invoice.administration.id));
+  }
+
+  @FieldResolver(() => [AttentionReason])
+  async attentionReasons(@Ctx() ctx: RequestContext, @Root() invoice: Invoice): Promise<AttentionReason[]> {
+    if (invoice.status !== InvoiceStatus.OPEN) return [];
+    const debtor = await loadersFor(ctx).debtor.load(scopedKey(invoice.administration.id, invoice.debtor.id));
+    return invoiceAttention(invoice, debtor ?? { email: null });
+  }
+
+  @FieldResolver(() => [DocumentType])
+  documents(@Ctx() ctx: RequestContext, @Root() invoice: Invoice) {
+    return loadersFor(ctx).invoiceDocuments.load(scopedKey(invoice.administration.id, invoice.id));
+  }
+}

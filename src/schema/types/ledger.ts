@@ -1,0 +1,173 @@
+// GraphQL types of the ledger: debtors, invoices, documents, payments, the dashboard and their connections.
+import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { DebtorType } from '../../entities/Debtor';
+import { InvoiceStatus } from '../../entities/Invoice';
+import { PaymentSource, PaymentStatus } from '../../entities/Payment';
+import { DateScalar, DecimalScalar } from '../scalars';
+
+export enum AttentionReason {
+  MISSING_EMAIL = 'MISSING_EMAIL',
+  EMAIL_BOUNCED = 'EMAIL_BOUNCED',
+  UNREAD_REPLY = 'UNREAD_REPLY',
+  PAYMENT_PLAN_BREACHED = 'PAYMENT_PLAN_BREACHED',
+  COLLECTION_COSTS_UNDECIDED = 'COLLECTION_COSTS_UNDECIDED',
+  DISPUTED = 'DISPUTED',
+  /** Not in the contract yet: the daily import from the bookkeeping is failing. */
+  IMPORT_FAILED = 'IMPORT_FAILED',
+}
+
+registerEnumType(DebtorType, { name: 'DebtorType' });
+registerEnumType(InvoiceStatus, { name: 'InvoiceStatus' });
+registerEnumType(PaymentStatus, { name: 'PaymentStatus' });
+registerEnumType(PaymentSource, { name: 'PaymentSource' });
+registerEnumType(AttentionReason, { name: 'AttentionReason' });
+
+@ObjectType('Money')
+export class MoneyType {
+  @Field(() => DecimalScalar) amount!: string;
+  @Field(() => String) currency!: string;
+}
+
+@ObjectType('PageInfo')
+export class PageInfoType {
+  @Field(() => Boolean) hasNextPage!: boolean;
+  @Field(() => String, { nullable: true }) endCursor!: string | null;
+}
+
+@ObjectType('Address')
+export class AddressType {
+  @Field(() => String, { nullable: true }) street!: string | null;
+  @Field(() => String, { nullable: true }) houseNumber!: string | null;
+  @Field(() => String, { nullable: true }) postcode!: string | null;
+  @Field(() => String, { nullable: true }) city!: string | null;
+  @Field(() => String, { nullable: true }) country!: string | null;
+}
+
+/** Root values are Debtor entities; computed fields are resolved in DebtorResolver. */
+@ObjectType('Debtor')
+export class DebtorType_ {
+  @Field(() => ID) id!: string;
+  @Field(() => String) externalId!: string;
+  @Field(() => String) name!: string;
+  @Field(() => DebtorType) type!: DebtorType;
+  @Field(() => String, { nullable: true }) email!: string | null;
+  @Field(() => String, { nullable: true }) phone!: string | null;
+}
+
+@ObjectType('Document')
+export class DocumentType {
+  @Field(() => ID) id!: string;
+  @Field(() => String) filename!: string;
+  @Field(() => String) contentType!: string;
+  @Field(() => Int) size!: number;
+  @Field(() => Boolean) sensitive!: boolean;
+}
+
+/** Root values are Invoice entities; money, debtor and derived fields are resolved in InvoiceResolver. */
+@ObjectType('Invoice')
+export class InvoiceType {
+  @Field(() => ID) id!: string;
+  @Field(() => String) externalId!: string;
+  @Field(() => String) number!: string;
+  @Field(() => DateScalar) issueDate!: string;
+  @Field(() => DateScalar) dueDate!: string;
+  @Field(() => InvoiceStatus) status!: InvoiceStatus;
+  @Field(() => Boolean) onHold!: boolean;
+}
+
+@ObjectType('Payment')
+export class PaymentType {
+  @Field(() => ID) id!: string;
+  @Field(() => PaymentStatus) status!: PaymentStatus;
+  @Field(() => PaymentSource) source!: PaymentSource;
+  @Field(() => String, { nullable: true }) method!: string | null;
+  @Field(() => String, { nullable: true }) providerReference!: string | null;
+  @Field(() => Date) createdAt!: Date;
+  @Field(() => Date, { nullable: true }) paidAt!: Date | null;
+}
+
+@InputType('InvoiceFilter')
+export class InvoiceFilter {
+  @Field(() => InvoiceStatus, { nullable: true }) status?: InvoiceStatus | null;
+  @Field(() => String, { nullable: true }) phase?: string | null;
+  @Field(() => Boolean, { nullable: true }) attention?: boolean | null;
+  @Field(() => AttentionReason, { nullable: true }) attentionReason?: AttentionReason | null;
+  @Field(() => ID, { nullable: true }) debtorId?: string | null;
+  @Field(() => Boolean, { nullable: true }) overdue?: boolean | null;
+  @Field(() => String, { nullable: true }) search?: string | null;
+}
+
+@InputType('DebtorFilter')
+export class DebtorFilter {
+  @Field(() => Boolean, { nullable: true }) attention?: boolean | null;
+  @Field(() => AttentionReason, { nullable: true }) attentionReason?: AttentionReason | null;
+  @Field(() => DebtorType, { nullable: true }) type?: DebtorType | null;
+  @Field(() => String, { nullable: true }) search?: string | null;
+}
+
+@InputType('PaymentFilter')
+export class PaymentFilter {
+  @Field(() => PaymentStatus, { nullable: true }) status?: PaymentStatus | null;
+  @Field(() => PaymentSource, { nullable: true }) source?: PaymentSource | null;
+}
+
+@ObjectType('InvoiceEdge')
+export class InvoiceEdge {
+  @Field(() => String) cursor!: string;
+  @Field(() => InvoiceType) node!: InvoiceType;
+}
+
+@ObjectType('InvoiceConnection')
+export class InvoiceConnection {
+  @Field(() => [InvoiceEdge]) edges!: InvoiceEdge[];
+  @Field(() => PageInfoType) pageInfo!: PageInfoType;
+  @Field(() => Int) totalCount!: number;
+}
+
+@ObjectType('DebtorEdge')
+export class DebtorEdge {
+  @Field(() => String) cursor!: string;
+  @Field(() => DebtorType_) node!: DebtorType_;
+}
+
+@ObjectType('DebtorConnection')
+export class DebtorConnection {
+  @Field(() => [DebtorEdge]) edges!: DebtorEdge[];
+  @Field(() => PageInfoType) pageInfo!: PageInfoType;
+  @Field(() => Int) totalCount!: number;
+}
+
+@ObjectType('PaymentEdge')
+export class PaymentEdge {
+  @Field(() => String) cursor!: string;
+  @Field(() => PaymentType) node!: PaymentType;
+}
+
+@ObjectType('PaymentConnection')
+export class PaymentConnection {
+  @Field(() => [PaymentEdge]) edges!: PaymentEdge[];
+  @Field(() => PageInfoType) pageInfo!: PageInfoType;
+  @Field(() => Int) totalCount!: number;
+}
+
+@ObjectType('DashboardPhase')
+export class DashboardPhaseType {
+  @Field(() => String) key!: string;
+  @Field(() => String) label!: string;
+  @Field(() => Int) invoiceCount!: number;
+  @Field(() => MoneyType) openAmount!: MoneyType;
+}
+
+@ObjectType('AttentionCount')
+export class AttentionCountType {
+  @Field(() => AttentionReason) reason!: AttentionReason;
+  @Field(() => Int) count!: number;
+}
+
+@ObjectType('Dashboard')
+export class DashboardType {
+  @Field(() => [DashboardPhaseType]) phases!: DashboardPhaseType[];
+  @Field(() => [AttentionCountType]) attention!: AttentionCountType[];
+  @Field(() => MoneyType) openAmount!: MoneyType;
+  @Field(() => MoneyType) overdueAmount!: MoneyType;
+}

@@ -1,0 +1,27 @@
+// Live events: ids published with pg_notify inside the transaction, so PostgreSQL delivers them only after commit.
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { execute } from '../ledger/sql';
+
+export const EVENTS_CHANNEL = 'credit_events';
+
+export enum Topic {
+  PAYMENT_UPDATED = 'PAYMENT_UPDATED',
+  IMPORT_RUN_UPDATED = 'IMPORT_RUN_UPDATED',
+}
+
+export interface EventMessage {
+  topic: Topic;
+  administrationId: string;
+  ids: string[];
+}
+
+// A NOTIFY payload must stay under 8000 bytes; 150 uuids with JSON quoting is about 6 kB.
+const IDS_PER_NOTIFY = 150;
+
+/** One NOTIFY per 150 ids (never one per row), rolled back with the transaction it is part of. */
+export async function publishEvent(em: EntityManager, topic: Topic, administrationId: string, ids: string[]): Promise<void> {
+  for (let i = 0; i < ids.length; i += IDS_PER_NOTIFY) {
+    const message: EventMessage = { topic, administrationId, ids: ids.slice(i, i + IDS_PER_NOTIFY) };
+    await execute(em, 'select pg_notify(?, ?)', [EVENTS_CHANNEL, JSON.stringify(message)]);
+  }
+}

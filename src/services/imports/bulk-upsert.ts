@@ -1,0 +1,166 @@
+// Bulk writes of one batch of imported invoices: multi-row INSERT ... ON CONFLICT through native SQL, tenant-scoped explicitly.
+import { randomUUID } from 'node:crypto';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { ImportedInvoice } from '../../integrations/bookkeeping';
+import { execute } from '../ledger/sql';
+
+export interface BatchCounts {
+  invoicesCreated: number;
+  invoicesUpdated: number;
+  invoicesClosed: number;
+  debtorsCreated: number;
+  debtorsUpdated: number;
+}
+
+export interface BatchResult extends BatchCounts {
+  paymentIds: string[];
+  /** Invoice ids by external id, for attaching documents. */
+  invoiceIds: Map<string, string>;
+}
+
+export interface BatchContext {
+  administrationId: string;
+  currency: string;
+  defaultPaymentTermDays: number;
+  now: Date;
+  today: string;
+}
+
+// Rows travel as one JSON parameter: no driver-side expansion of thousands of placeholders.
+const UPSERT_DEBTORS = `
+insert into debtors (id, administration_id, external_id, name, type, email, phone, street, house_number, postcode, city, country, created_at, updated_at)
+select gen_random_uuid(), ?::uuid, r.external_id, r.name, r.type::debtor_type, r.email, r.phone, r.street, r.house_number, r.postcode, r.city, r.country, ?::timestamptz, ?::timestamptz
+  from jsonb_to_recordset(?::jsonb) as r(external_id text, name text, type text, email text, phone text, street text, house_number text, postcode text, city text, country text)
+on conflict (administration_id, external_id) do update set
+  name = excluded.name, type = excluded.type, email = excluded.email, phone = excluded.phone, street = excluded.street,
+  house_number = excluded.house_number, postcode = excluded.postcode, city = excluded.city, country = excluded.country,
+  updated_at = excluded.updated_at
+  where (debtors.name, debtors.type, debtors.email, debtors.phone, debtors.street, debtors.house_number, debtors.postcode, debtors.city, debtors.country)
+    is distinct from (excluded.name, excluded.type, excluded.email, excluded.phone, excluded.street, excluded.house_number, excluded.postcode, excluded.city, excluded.country)
+returning (xmax = 0) as inserted`;
+
+const EXISTING_INVOICES = `
+select i.id, i.external_id, i.debtor_id, i.open_amount::text as open_amount, i.currency, i.status
+  from invoices i join jsonb_array_elements_text(?::jsonb) as e(external_id) on i.external_id = e.external_id
+ where i.administration_id = ?::uuid`;
+
+const UPSERT_INVOICES = `
+insert into invoices (id, administration_id, debtor_id, external_id, number, issue_date, due_date, amount, open_amount, currency, status, on_hold, created_at, updated_at)
+select gen_random_uuid(), ?::uuid, d.id, r.external_id, r.number, r.issue_date, r.due_date, r.amount, r.open_amount, r.currency,
+       (case when r.open_amount = 0 then 'PAID' else 'OPEN' end)::invoice_status, false, ?::timestamptz, ?::timestamptz
+  from jsonb_to_recordset(?::jsonb) as r(external_id text, number text, issue_date date, due_date date, amount bigint, open_amount bigint, currency text, debtor_external_id text)
+  join debtors d on d.administration_id = ?::uuid and d.external_id = r.debtor_external_id
+on conflict (administration_id, external_id) do update set
+  debtor_id = excluded.debtor_id, number = excluded.number, issue_date = excluded.issue_date, due_date = excluded.due_date,
+  amount = excluded.amount, open_amount = excluded.open_amount, currency = excluded.currency, status = excluded.status,
+  updated_at = excluded.updated_at
+  where (invoices.debtor_id, invoices.number, invoices.issue_date, invoices.due_date, invoices.amount, invoices.open_amount, invoices.currency, invoices.status)
+    is distinct from (excluded.debtor_id, excluded.number, excluded.issue_date, excluded.due_date, excluded.amount, excluded.open_amount, excluded.currency, excluded.status)
+returning id, external_id, (xmax = 0) as inserted`;
+
+const INSERT_PAYMENTS = `
+with p as (
+  insert into payments (id, administration_id, debtor_id, amount, currency, status, source, paid_on, paid_at, created_at)
+  select r.id, ?::uuid, r.debtor_id, r.amount, r.currency, 'PAID', 'BOOKKEEPING', ?::date, ?::timestamptz, ?::timestamptz
+    from jsonb_to_recordset(?::jsonb) as r(id uuid, debtor_id uuid, amount bigint, currency text)
+  returning id
+)
+insert into payment_allocations (id, administration_id, payment_id, invoice_id, amount)
+select gen_random_uuid(), ?::uuid, r.id, r.invoice_id, r.amount
+  from jsonb_to_recordset(?::jsonb) as r(id uuid, invoice_id uuid, amount bigint)
+  join p on p.id = r.id`;
+
+export interface SettledInvoice {
+  invoiceId: string;
+  debtorId: string;
+  currency: string;
+  /** What the bookkeeping says was paid since the last import, in cents. */
+  amount: bigint;
+}
+
+/** BOOKKEEPING payments, one per settled invoice, with their allocations: one statement per call. */
+export async function insertBookkeepingPayments(em: EntityManager, batch: BatchContext, settled: SettledInvoice[]): Promise<string[]> {
+  if (settled.length === 0) return [];
+  const rows = settled.map((s) => ({ id: randomUUID(), debtor_id: s.debtorId, invoice_id: s.invoiceId, amount: s.amount.toString(), currency: s.currency }));
+  const json = JSON.stringify(rows);
+  const at = batch.now.toISOString();
+  await execute(em, INSERT_PAYMENTS, [batch.administrationId, batch.today, at, at, json, batch.administrationId, json]);
+  return rows.map((r) => r.id);
+}
+
+function addDays(date: string, days: number): string {
+  return new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+}
+
+/**
+ * Upserts one batch (duplicates by external id already removed: the last row wins). A drop in
+ * open amount of an open invoice becomes a BOOKKEEPING payment for the difference.
+ */
+export async function upsertBatch(em: EntityManager, batch: BatchContext, invoices: ImportedInvoice[]): Promise<BatchResult> {
+  const debtors = new Map(invoices.map((i) => [i.debtor.externalId, i.debtor]));
+  const at = batch.now.toISOString();
+  const debtorRows = [...debtors.values()].map((d) => ({
+    external_id: d.externalId,
+    name: d.name,
+    type: d.type,
+    email: d.email,
+    phone: d.phone,
+    street: d.street,
+    house_number: d.houseNumber,
+    postcode: d.postcode,
+    city: d.city,
+    country: d.country,
+  }));
+  const debtorResult = await execute<{ inserted: boolean }>(em, UPSERT_DEBTORS, [batch.administrationId, at, at, JSON.stringify(debtorRows)]);
+
+  const existing = await execute<{ id: string; external_id: string; debtor_id: string; open_amount: string; currency: string; status: string }>(
+    em,
+    EXISTING_INVOICES,
+    [JSON.stringify(invoices.map((i) => i.externalId)), batch.administrationId],
+  );
+  const before = new Map(existing.map((e) => [e.external_id, e]));
+
+  const invoiceRows = invoices.map((i) => ({
+    external_id: i.externalId,
+    number: i.number,
+    issue_date: i.issueDate,
+    due_date: i.dueDate ?? addDays(i.issueDate, batch.defaultPaymentTermDays),
+    amount: i.amountCents.toString(),
+    open_amount: i.openAmountCents.toString(),
+    currency: i.currency ?? batch.currency,
+    debtor_external_id: i.debtor.externalId,
+  }));
+  const written = await execute<{ id: string; external_id: string; inserted: boolean }>(em, UPSERT_INVOICES, [
+    batch.administrationId,
+    at,
+    at,
+    JSON.stringify(invoiceRows),
+    batch.administrationId,
+  ]);
+
+  const settled: SettledInvoice[] = [];
+  let closed = 0;
+  for (const invoice of invoices) {
+    const old = before.get(invoice.externalId);
+    if (!old || old.status !== 'OPEN') continue;
+    const drop = BigInt(old.open_amount) - invoice.openAmountCents;
+    // Credit notes (negative open amounts) are settled by the bookkeeping, not paid by the debtor.
+    if (drop > 0n && invoice.openAmountCents >= 0n) {
+      settled.push({ invoiceId: old.id, debtorId: old.debtor_id, currency: old.currency, amount: drop });
+    }
+    if (invoice.openAmountCents === 0n) closed += 1;
+  }
+  const paymentIds = await insertBookkeepingPayments(em, batch, settled);
+
+  const invoiceIds = new Map(existing.map((e) => [e.external_id, e.id]));
+  for (const w of written) invoiceIds.set(w.external_id, w.id);
+  return {
+    invoicesCreated: written.filter((w) => w.inserted).length,
+    invoicesUpdated: written.filter((w) => !w.inserted).length,
+    invoicesClosed: closed,
+    debtorsCreated: debtorResult.filter((d) => d.inserted).length,
+    debtorsUpdated: debtorResult.filter((d) => !d.inserted).length,
+    paymentIds,
+    invoiceIds,
+  };
+}

@@ -1,0 +1,173 @@
+// Runs one queued import in the worker: streams rows in batches into one transaction, so a failure writes nothing.
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { RequestContext } from '../../context';
+import { tenantEm } from '../../context';
+import { todayIn } from '../../clock';
+import { Administration } from '../../entities/Administration';
+import { ImportRun, ImportStatus, type StoredRowError } from '../../entities/ImportRun';
+import { UnreadableFileError, type ImportedInvoice } from '../../integrations/bookkeeping';
+import { storageFor, type Storage } from '../../integrations/storage/storage';
+import { publishEvent, Topic } from '../events/events';
+import { execute } from '../ledger/sql';
+import { insertBookkeepingPayments, upsertBatch, type BatchContext, type BatchCounts } from './bulk-upsert';
+import { storeDocuments } from './documents';
+import { rowsOf } from './row-sources';
+
+const BATCH_SIZE = 1000;
+// Keeps a file full of bad rows from turning the run into megabytes of errors.
+const MAX_STORED_ERRORS = 1000;
+
+interface Progress extends BatchCounts {
+  rowsRead: number;
+  errors: StoredRowError[];
+  errorCount: number;
+}
+
+/**
+ * Idempotent for the job queue: a run is only picked up while QUEUED, or RUNNING after a
+ * crashed worker (its transaction rolled back, so starting over is safe).
+ */
+export async function runImport(ctx: RequestContext, administrationId: string, runId: string): Promise<void> {
+  const em = tenantEm(ctx, administrationId);
+  const run = await em.findOne(ImportRun, { id: runId });
+  if (!run || (run.status !== ImportStatus.QUEUED && run.status !== ImportStatus.RUNNING)) return;
+  const administration = await em.findOneOrFail(Administration, { id: administrationId });
+  const storage = storageFor(ctx.config);
+  const progress: Progress = { rowsRead: 0, invoicesCreated: 0, invoicesUpdated: 0, invoicesClosed: 0, debtorsCreated: 0, debtorsUpdated: 0, errors: [], errorCount: 0 };
+  await saveProgress(ctx, run, progress, { status: ImportStatus.RUNNING, startedAt: ctx.clock.now() });
+
+  try {
+    await em.transactional(async (tx) => {
+      const batch: BatchContext = {
+        administrationId,
+        currency: administration.currency,
+        defaultPaymentTermDays: administration.defaultPaymentTermDays,
+        now: ctx.clock.now(),
+        today: todayIn(ctx.clock, administration.timeZone),
+      };
+      await importRows(ctx, tx, run, batch, storage, progress);
+    });
+  } catch (error) {
+    const message =
+      error instanceof UnreadableFileError ? `The file cannot be read: ${error.message}` : 'The import failed unexpectedly; nothing was imported';
+    if (!(error instanceof UnreadableFileError)) ctx.logger.error({ err: error, runId }, 'import failed');
+    const failed = { ...progress, invoicesCreated: 0, invoicesUpdated: 0, invoicesClosed: 0, debtorsCreated: 0, debtorsUpdated: 0 };
+    failed.errors = [{ row: 0, field: null, message }, ...progress.errors];
+    await saveProgress(ctx, run, failed, { status: ImportStatus.FAILED, finishedAt: ctx.clock.now() });
+    await removeSource(storage, run);
+    return;
+  }
+  const written = progress.rowsRead - progress.errorCount > 0;
+  const status = progress.errorCount === 0 ? ImportStatus.SUCCEEDED : written ? ImportStatus.PARTIAL : ImportStatus.FAILED;
+  await saveProgress(ctx, run, progress, { status, finishedAt: ctx.clock.now() });
+  await removeSource(storage, run);
+}
+
+async function importRows(ctx: RequestContext, tx: EntityManager, run: ImportRun, batch: BatchContext, storage: Storage, progress: Progress) {
+  if (run.complete) await execute(tx, 'create temp table import_seen (external_id text primary key) on commit drop');
+  // Duplicate external ids: the last row wins (within a batch here, across batches by the later upsert).
+  let pending = new Map<string, ImportedInvoice>();
+  const flush = async () => {
+    if (pending.size === 0) return;
+    const invoices = [...pending.values()];
+    pending = new Map();
+    const result = await upsertBatch(tx, batch, invoices);
+    for (const key of ['invoicesCreated', 'invoicesUpdated', 'invoicesClosed', 'debtorsCreated', 'debtorsUpdated'] as const) {
+      progress[key] += result[key];
+    }
+    if (run.complete) {
+      await execute(tx, 'insert into import_seen select jsonb_array_elements_text(?::jsonb) on conflict do nothing', [
+        JSON.stringify(invoices.map((i) => i.externalId)),
+      ]);
+    }
+    await storeDocuments(tx, storage, batch.administrationId, invoices, result.invoiceIds);
+    await publishEvent(tx, Topic.PAYMENT_UPDATED, batch.administrationId, result.paymentIds);
+    await saveProgress(ctx, run, progress);
+  };
+
+  for await (const parsed of rowsOf(run, storage)) {
+    progress.rowsRead += 1;
+    if ('error' in parsed) {
+      progress.errorCount += 1;
+      if (progress.errors.length < MAX_STORED_ERRORS) progress.errors.push(parsed.error);
+      continue;
+    }
+    pending.delete(parsed.invoice.externalId);
+    pending.set(parsed.invoice.externalId, parsed.invoice);
+    if (pending.size >= BATCH_SIZE) await flush();
+  }
+  await flush();
+  if (progress.errorCount > MAX_STORED_ERRORS) {
+    progress.errors.push({ row: 0, field: null, message: `${progress.errorCount - MAX_STORED_ERRORS} more rows had errors` });
+  }
+  if (run.complete) {
+    if (progress.errorCount > 0) {
+      // A row with an error may be an open invoice; closing it as paid would be wrong.
+      progress.errors.push({ row: 0, field: null, message: 'Open invoices absent from this import were not closed, because some rows had errors' });
+    } else {
+      await closeAbsentInvoices(tx, batch, progress);
+    }
+  }
+}
+
+/** A complete import lists every open item: an open invoice it leaves out was paid in full. */
+async function closeAbsentInvoices(tx: EntityManager, batch: BatchContext, progress: Progress): Promise<void> {
+  const gone = await execute<{ id: string; debtor_id: string; open_amount: string; currency: string }>(
+    tx,
+    `with gone as (
+       select id, debtor_id, open_amount, currency from invoices i
+        where i.administration_id = ?::uuid and i.status = 'OPEN'
+          and not exists (select 1 from import_seen s where s.external_id = i.external_id)
+     ), closed as (
+       update invoices i set open_amount = 0, status = 'PAID', updated_at = ?::timestamptz from gone where i.id = gone.id returning i.id
+     )
+     select gone.id, gone.debtor_id, gone.open_amount::text as open_amount, gone.currency from gone join closed on closed.id = gone.id`,
+    [batch.administrationId, batch.now.toISOString()],
+  );
+  progress.invoicesClosed += gone.length;
+  const settled = gone
+    .filter((g) => BigInt(g.open_amount) > 0n)
+    .map((g) => ({ invoiceId: g.id, debtorId: g.debtor_id, currency: g.currency, amount: BigInt(g.open_amount) }));
+  for (let i = 0; i < settled.length; i += BATCH_SIZE) {
+    const ids = await insertBookkeepingPayments(tx, batch, settled.slice(i, i + BATCH_SIZE));
+    await publishEvent(tx, Topic.PAYMENT_UPDATED, batch.administrationId, ids);
+  }
+}
+
+/**
+ * Progress is written outside the import's transaction (a pool connection of its own), so
+ * clients see rowsRead grow while the rows themselves only appear at commit.
+ */
+async function saveProgress(
+  ctx: RequestContext,
+  run: ImportRun,
+  progress: Progress,
+  change: { status?: ImportStatus; startedAt?: Date; finishedAt?: Date } = {},
+): Promise<void> {
+  const root = ctx.em.fork();
+  await root.getConnection().execute(
+    `update import_runs set rows_read = ?, invoices_created = ?, invoices_updated = ?, invoices_closed = ?, debtors_created = ?,
+            debtors_updated = ?, errors = ?::jsonb, status = coalesce(?::import_status, status),
+            started_at = coalesce(?::timestamptz, started_at), finished_at = coalesce(?::timestamptz, finished_at)
+      where id = ? and administration_id = ?`,
+    [
+      progress.rowsRead,
+      progress.invoicesCreated,
+      progress.invoicesUpdated,
+      progress.invoicesClosed,
+      progress.debtorsCreated,
+      progress.debtorsUpdated,
+      JSON.stringify(progress.errors),
+      change.status ?? null,
+      change.startedAt?.toISOString() ?? null,
+      change.finishedAt?.toISOString() ?? null,
+      run.id,
+      run.administration.id,
+    ],
+  );
+  await publishEvent(root, Topic.IMPORT_RUN_UPDATED, run.administration.id, [run.id]);
+}
+
+async function removeSource(storage: Storage, run: ImportRun): Promise<void> {
+  if (run.sourceKey) await storage.remove(run.sourceKey).catch(() => undefined);
+}

@@ -1,0 +1,82 @@
+// Invoices: listing with filters, reading, putting on hold.
+import type { RequestContext } from '../../context';
+import { tenantEm } from '../../context';
+import { Invoice, InvoiceStatus } from '../../entities/Invoice';
+import { isUuid } from '../../auth/tenant-source';
+import { isCalendarDate } from '../../schema/scalars';
+import { badInput, notFound } from '../../schema/errors';
+import type { AttentionReason } from '../../schema/types/ledger';
+import { applyKeyset, toPage, type KeysetSpec, type Page } from './connection';
+import { PHASE_KEYS, wherePhase, whereInvoiceAttention, type PhaseKey } from './phases';
+import { execute, knex, likePattern, type Row } from './sql';
+import { todayOf } from './today';
+
+export interface InvoiceFilterInput {
+  status?: InvoiceStatus | null;
+  phase?: string | null;
+  attention?: boolean | null;
+  attentionReason?: AttentionReason | null;
+  debtorId?: string | null;
+  overdue?: boolean | null;
+  search?: string | null;
+}
+
+const INVOICE_KEYSET: KeysetSpec<Invoice> = {
+  columns: ['i.due_date', 'i.id'],
+  keyOf: (invoice) => [invoice.dueDate, invoice.id],
+  valid: ([due, id]) => typeof due === 'string' && isCalendarDate(due) && typeof id === 'string' && isUuid(id),
+};
+
+/** Invoices of an administration by due date, then id; every filter narrows the same query. */
+export async function listInvoices(
+  ctx: RequestContext,
+  administrationId: string,
+  filter: InvoiceFilterInput | null | undefined,
+  first: number | null | undefined,
+  after: string | null | undefined,
+): Promise<Page<Invoice>> {
+  const em = tenantEm(ctx, administrationId);
+  const today = await todayOf(ctx, administrationId);
+  const base = knex(em)('invoices as i').join('debtors as d', 'd.id', 'i.debtor_id').where('i.administration_id', administrationId);
+  const f = filter ?? {};
+  if (f.status) base.where('i.status', f.status);
+  if (f.phase) {
+    if (!PHASE_KEYS.has(f.phase)) throw badInput(`Unknown phase '${f.phase}'`, 'phase');
+    wherePhase(base, f.phase as PhaseKey, today);
+  }
+  if (f.debtorId) {
+    if (!isUuid(f.debtorId)) throw badInput('debtorId is not a valid id', 'debtorId');
+    base.where('i.debtor_id', f.debtorId);
+  }
+  if (f.overdue === true) base.where('i.status', InvoiceStatus.OPEN).where('i.due_date', '<', today);
+  if (f.overdue === false) base.where((q) => q.whereNot('i.status', InvoiceStatus.OPEN).orWhere('i.due_date', '>=', today));
+  if (f.attention === true || f.attentionReason) whereInvoiceAttention(base, f.attentionReason ?? null);
+  if (f.attention === false) base.whereNot((q) => whereInvoiceAttention(q, null));
+  const search = f.search?.trim();
+  if (search) base.where((q) => q.whereILike('i.number', likePattern(search)).orWhereILike('d.name', likePattern(search)));
+
+  const [{ count }] = await execute<{ count: number }>(em, base.clone().select(knex(em).raw('count(*)::int as count')));
+  const pageQuery = base.clone().select('i.*');
+  const size = applyKeyset(pageQuery, INVOICE_KEYSET as KeysetSpec<unknown>, first, after);
+  const rows = await execute<Row>(em, pageQuery);
+  const invoices = rows.map((row) => em.map(Invoice, row));
+  return toPage(invoices, size, count, INVOICE_KEYSET);
+}
+
+export async function getInvoice(ctx: RequestContext, administrationId: string, id: string): Promise<Invoice> {
+  const invoice = await tenantEm(ctx, administrationId).findOne(Invoice, { id });
+  if (!invoice) throw notFound('Invoice not found');
+  return invoice;
+}
+
+/** On hold takes the invoice out of the flow (phase ON_HOLD) and flags it DISPUTED until released. */
+export async function setInvoiceOnHold(ctx: RequestContext, administrationId: string, id: string, onHold: boolean): Promise<Invoice> {
+  const em = tenantEm(ctx, administrationId);
+  const invoice = await em.findOne(Invoice, { id });
+  if (!invoice) throw notFound('Invoice not found');
+  if (onHold && invoice.status !== InvoiceStatus.OPEN) throw badInput('Only an open invoice can be put on hold', 'onHold');
+  invoice.onHold = onHold;
+  invoice.updatedAt = ctx.clock.now();
+  await em.flush();
+  return invoice;
+}

@@ -1,0 +1,120 @@
+// Per-request DataLoaders, so a page of invoices with debtors and amounts costs a fixed number of queries.
+import DataLoader from 'dataloader';
+import type { RequestContext } from '../../context';
+import { tenantEm } from '../../context';
+import { Administration } from '../../entities/Administration';
+import { Debtor } from '../../entities/Debtor';
+import { Document } from '../../entities/Document';
+import { type Invoice, InvoiceStatus } from '../../entities/Invoice';
+import { PaymentAllocation } from '../../entities/Payment';
+import { execute, knex } from './sql';
+
+export interface Loaders {
+  administration: DataLoader<string, Administration>;
+  /** Keys are `${administrationId}:${id}`: every load is scoped to one tenant. */
+  debtor: DataLoader<string, Debtor | null>;
+  debtorOpenAmount: DataLoader<string, bigint>;
+  debtorHasDisputed: DataLoader<string, boolean>;
+  invoiceDocuments: DataLoader<string, Document[]>;
+  paymentInvoices: DataLoader<string, Invoice[]>;
+}
+
+const byContext = new WeakMap<RequestContext, Loaders>();
+
+export const scopedKey = (administrationId: string, id: string) => `${administrationId}:${id}`;
+
+/** Groups `admin:id` keys per administration and runs one query per administration (in practice: one). */
+function scoped<V>(load: (administrationId: string, ids: string[]) => Promise<Map<string, V>>, fallback: V) {
+  return async (keys: readonly string[]): Promise<V[]> => {
+    const groups = new Map<string, string[]>();
+    for (const key of keys) {
+      const [administrationId, id] = key.split(':');
+      groups.set(administrationId, [...(groups.get(administrationId) ?? []), id]);
+    }
+    const results = new Map<string, V>();
+    for (const [administrationId, ids] of groups) {
+      for (const [id, value] of await load(administrationId, ids)) results.set(scopedKey(administrationId, id), value);
+    }
+    return keys.map((key) => results.get(key) ?? fallback);
+  };
+}
+
+function createLoaders(ctx: RequestContext): Loaders {
+  return {
+    administration: new DataLoader(async (ids) => {
+      const rows = await ctx.em.find(Administration, { id: { $in: [...ids] } });
+      return ids.map((id) => rows.find((a) => a.id === id) ?? new Error(`administration ${id} not found`));
+    }),
+    debtor: new DataLoader(
+      scoped(async (administrationId, ids) => {
+        const rows = await tenantEm(ctx, administrationId).find(Debtor, { id: { $in: ids } });
+        return new Map(rows.map((d) => [d.id, d]));
+      }, null),
+    ),
+    debtorOpenAmount: new DataLoader(
+      scoped(async (administrationId, ids) => {
+        const em = tenantEm(ctx, administrationId);
+        const rows = await execute<{ debtor_id: string; open: string }>(
+          em,
+          knex(em)('invoices')
+            .select('debtor_id', knex(em).raw('sum(open_amount)::text as open'))
+            .where({ administration_id: administrationId, status: InvoiceStatus.OPEN })
+            .whereIn('debtor_id', ids)
+            .groupBy('debtor_id'),
+        );
+        return new Map(rows.map((r) => [r.debtor_id, BigInt(r.open)]));
+      }, 0n),
+    ),
+    debtorHasDisputed: new DataLoader(
+      scoped(async (administrationId, ids) => {
+        const em = tenantEm(ctx, administrationId);
+        const rows = await execute<{ debtor_id: string }>(
+          em,
+          knex(em)('invoices')
+            .distinct('debtor_id')
+            .where({ administration_id: administrationId, status: InvoiceStatus.OPEN, on_hold: true })
+            .whereIn('debtor_id', ids),
+        );
+        return new Map(rows.map((r) => [r.debtor_id, true]));
+      }, false),
+    ),
+    invoiceDocuments: new DataLoader(
+      scoped(async (administrationId, ids) => {
+        const rows = await tenantEm(ctx, administrationId).find(
+          Document,
+          { invoice: { $in: ids } },
+          { orderBy: { createdAt: 'asc', id: 'asc' } },
+        );
+        const map = new Map<string, Document[]>();
+        for (const d of rows) map.set(d.invoice!.id, [...(map.get(d.invoice!.id) ?? []), d]);
+        return map;
+      }, [] as Document[]),
+    ),
+    paymentInvoices: new DataLoader(
+      scoped(async (administrationId, ids) => {
+        const rows = await tenantEm(ctx, administrationId).find(
+          PaymentAllocation,
+          { payment: { $in: ids } },
+          { populate: ['invoice'], orderBy: { invoice: { dueDate: 'asc', id: 'asc' } } },
+        );
+        const map = new Map<string, Invoice[]>();
+        for (const a of rows) map.set(a.payment.id, [...(map.get(a.payment.id) ?? []), a.invoice]);
+        return map;
+      }, [] as Invoice[]),
+    ),
+  };
+}
+
+export function loadersFor(ctx: RequestContext): Loaders {
+  let loaders = byContext.get(ctx);
+  if (!loaders) {
+    loaders = createLoaders(ctx);
+    byContext.set(ctx, loaders);
+  }
+  return loaders;
+}
+
+/** Drops the request's cached loads (a subscription reads each event afresh). */
+export function resetLoaders(ctx: RequestContext): void {
+  byContext.delete(ctx);
+}

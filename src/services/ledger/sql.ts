@@ -1,0 +1,18 @@
+// Native SQL through the ORM's connection, inside the entity manager's transaction when it has one.
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Knex } from '@mikro-orm/knex';
+
+export type Row = Record<string, unknown>;
+
+export function execute<T = Row>(em: EntityManager, query: string | Knex.QueryBuilder | Knex.Raw, params: unknown[] = []): Promise<T[]> {
+  return em.getConnection().execute<T[]>(query as string, params, 'all', em.getTransactionContext());
+}
+
+export function knex(em: EntityManager): Knex {
+  return em.getKnex();
+}
+
+/** `%term%` for ILIKE with the user's own % and _ taken literally. */
+export function likePattern(term: string): string {
+  return `%${term.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}

@@ -1,0 +1,79 @@
+// Tenant isolation in both layers: the request layer (membership, NOT_FOUND) and the data layer (ORM filter).
+import { getMetadataStorage } from 'type-graphql';
+import { getNamedType, isNonNullType, type GraphQLField } from 'graphql';
+import { AddMemberDocument, AdministrationDetailDocument, UpdateSettingsDocument } from './generated/graphql';
+import { createTenants, type Tenants } from './support/actors';
+import { startTestServer, type TestServer } from './support/server';
+import { expectForeignIdsNotFound, foreignIdCase } from './support/tenancy';
+import { getSchema } from '../src/schema/build-schema';
+import { tenantSourceOf } from '../src/auth/tenant-source';
+import { createRequestContext, tenantEm } from '../src/context';
+import { Membership } from '../src/entities/Membership';
+import { AdministrationSettings } from '../src/entities/AdministrationSettings';
+
+let server: TestServer;
+let t: Tenants;
+beforeAll(async () => {
+  server = await startTestServer();
+  t = await createTenants(server);
+});
+afterAll(() => server.stop());
+
+/** Root fields anyone may call (portal operations authenticate with a portal session instead). */
+const PUBLIC_ROOT_FIELDS = new Set(['signUp', 'login']);
+
+describe('request layer', () => {
+  it("answers every id-taking operation on another administration's ids with NOT_FOUND and no data", async () => {
+    const cases = [
+      foreignIdCase('administration', AdministrationDetailDocument, { id: t.b }),
+      foreignIdCase('addMember', AddMemberDocument, { administrationId: t.b, email: t.viewer.email, role: 'ADMIN' }),
+      foreignIdCase('updateAdministrationSettings', UpdateSettingsDocument, { administrationId: t.b, input: { paused: true } }),
+    ];
+    for (const testCase of cases) await expectForeignIdsNotFound(server, t.owner.token, testCase);
+    // Nothing was changed in B.
+    const [settings] = await server.runtime.orm.em.getConnection().execute('select paused from administration_settings where administration_id = ?', [t.b]);
+    expect(settings.paused).toBe(false);
+  });
+
+  it('answers ids that do not exist or are not ids at all the same way', async () => {
+    for (const id of ['00000000-0000-4000-8000-000000000000', 'not-an-id', "1' or '1'='1"]) {
+      await expectForeignIdsNotFound(server, t.owner.token, foreignIdCase('administration', AdministrationDetailDocument, { id }));
+    }
+  });
+
+  it('guards every root operation: authorised, and each id argument tied to an administration', async () => {
+    const schema = await getSchema();
+    const authorized = new Set(getMetadataStorage().authorizedFields.map((f) => f.fieldName));
+    const roots = [schema.getQueryType(), schema.getMutationType(), schema.getSubscriptionType()];
+    const unguarded: string[] = [];
+    for (const root of roots) {
+      for (const field of Object.values(root?.getFields() ?? {}) as GraphQLField<unknown, unknown>[]) {
+        if (PUBLIC_ROOT_FIELDS.has(field.name) || field.name.startsWith('portal')) continue;
+        if (!authorized.has(field.name)) unguarded.push(`${field.name}: no @Authorized`);
+        const idArgs = field.args.filter((a) => getNamedType(a.type).name === 'ID');
+        for (const arg of idArgs) {
+          const tied = arg.name === 'administrationId' || tenantSourceOf(field.name)?.arg === arg.name;
+          // Optional ids (e.g. a filter's debtorId) are checked by the service within the same tenant.
+          if (!tied && isNonNullType(arg.type)) unguarded.push(`${field.name}(${arg.name}): not tied to an administration`);
+        }
+      }
+    }
+    expect(unguarded).toEqual([]);
+  });
+});
+
+describe('data layer', () => {
+  it('scopes tenant-owned entities to the administration bound to the entity manager', async () => {
+    const ctx = createRequestContext(server.runtime.app, server.runtime.orm.em, { userId: null, ip: '', requestId: 'test' });
+    const inA = await tenantEm(ctx, t.a).find(Membership, {}, { populate: ['administration'] });
+    expect(inA).toHaveLength(4);
+    expect(new Set(inA.map((m) => m.administration.id))).toEqual(new Set([t.a]));
+    const settingsOfB = await tenantEm(ctx, t.a).findOne(AdministrationSettings, { administration: t.b });
+    expect(settingsOfB).toBeNull();
+  });
+
+  it('fails loudly when a tenant-owned entity is queried without saying which administration', async () => {
+    const em = server.runtime.orm.em.fork();
+    await expect(em.find(Membership, {})).rejects.toThrow(/tenant/);
+  });
+});
