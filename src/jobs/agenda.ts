@@ -19,8 +19,11 @@ export async function createAgenda(databaseUrl: string, logger: Logger, name: st
   // Both packages are ESM-only; a dynamic import loads them from CommonJS.
   const { Agenda: AgendaClass } = await import('agenda');
   const { PostgresBackend } = await import('@agendajs/postgres-backend');
+  const backend = new PostgresBackend({ pool });
+  // Its LISTEN connection reconnects by itself; unheard, a lost connection would be an unhandled 'error'.
+  backend.notificationChannel?.on('error', (error: unknown) => logger.warn({ err: error }, 'agenda notification connection lost'));
   const agenda = new AgendaClass({
-    backend: new PostgresBackend({ pool }),
+    backend,
     name,
     processEvery: '2 seconds',
     defaultLockLifetime: 10 * 60_000,

@@ -63,6 +63,8 @@ export async function createHttpServer(app: AppServices, orm: MikroORM, schema: 
     introspection: config.introspection,
     includeStacktraceInErrorResponses: false,
     allowBatchedHttpRequests: false,
+    // main.ts owns shutdown (HTTP, WebSocket, jobs, ORM, database in order); Apollo must not race it.
+    stopOnTerminationSignals: false,
     csrfPrevention: true,
     parseOptions: { maxTokens: config.maxTokens },
     validationRules: queryLimitRules(limitsOf(config)),

@@ -1,6 +1,6 @@
 // Ledger test data: invoice inputs, and imports run to the end through the real worker.
 import { ImportInvoicesDocument, ImportRunsDocument, type InvoiceImportInput } from '../generated/graphql';
-import type { TestServer } from './server';
+import type { GraphqlClient } from './actors';
 
 export function invoiceInput(n: number, overrides: Partial<InvoiceImportInput> = {}): InvoiceImportInput {
   return {
@@ -17,7 +17,7 @@ export function invoiceInput(n: number, overrides: Partial<InvoiceImportInput> =
 }
 
 /** Polls the run until the worker has finished it; returns the finished run. */
-export async function waitForRun(server: TestServer, token: string, administrationId: string, runId: string, timeoutMs = 20_000) {
+export async function waitForRun(server: GraphqlClient, token: string, administrationId: string, runId: string, timeoutMs = 20_000) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const result = await server.gql(ImportRunsDocument, { id: administrationId }, { token });
@@ -30,7 +30,7 @@ export async function waitForRun(server: TestServer, token: string, administrati
 
 /** importInvoices, then waits for the run to finish. */
 export async function importAndWait(
-  server: TestServer,
+  server: GraphqlClient,
   token: string,
   administrationId: string,
   invoices: InvoiceImportInput[],
