@@ -95,6 +95,33 @@ describe('importInvoices', () => {
     expect(found.administration!.invoices.totalCount).toBe(1);
   });
 
+  it('keeps every rule across batches of a large import (5,000 rows: several batches, one transaction)', async () => {
+    const debtor = (n: number, email: string) => ({ externalId: `BIG-D${n % 7}`, name: `Big ${n % 7}`, type: 'BUSINESS' as const, email });
+    const rows = Array.from({ length: 4999 }, (_, i) => invoiceInput(100_000 + i, { debtor: debtor(i, `big${i % 7}@example.test`) }));
+    // The last row repeats the first invoice (last row wins, in a later batch) and changes its debtor's e-mail.
+    rows.push(invoiceInput(100_000, { number: 'BIG-LAST', debtor: debtor(0, 'changed@example.test') }));
+    const first = await importAndWait(server, t.member.token, t.a, rows);
+    expect(first).toMatchObject({ status: 'SUCCEEDED', rowsRead: 5000, invoicesCreated: 4999, debtorsCreated: 7 });
+    const last = expectData(await server.gql(InvoicesDocument, { id: t.a, filter: { search: 'BIG-LAST' } }, { token: t.viewer.token }));
+    expect(last.administration!.invoices.edges.map((e) => e.node.externalId)).toEqual(['INV-100000']);
+    const changed = expectData(await server.gql(DebtorsDocument, { id: t.a, filter: { search: 'Big 0' } }, { token: t.viewer.token }));
+    expect(changed.administration!.debtors.edges[0].node.email).toBe('changed@example.test');
+
+    // The next day's export: the same data as now stands, with two invoices paid meanwhile.
+    const nextDay = rows.slice(0, 4999).map((row) => (row.debtor.externalId === 'BIG-D0' ? { ...row, debtor: debtor(0, 'changed@example.test') } : row));
+    nextDay[0] = { ...nextDay[0], number: 'BIG-LAST' };
+    nextDay[10] = { ...nextDay[10], openAmount: '0' };
+    nextDay[4000] = { ...nextDay[4000], openAmount: '40.00' };
+    const again = await importAndWait(server, t.member.token, t.a, nextDay);
+    expect(again).toMatchObject({ status: 'SUCCEEDED', invoicesCreated: 0, invoicesUpdated: 2, invoicesClosed: 1, debtorsCreated: 0, debtorsUpdated: 0 });
+    const paid = await count(
+      `select count(*)::int as n from payments p join payment_allocations a on a.payment_id = p.id join invoices i on i.id = a.invoice_id
+        where i.administration_id = ? and i.external_id in ('INV-100010', 'INV-104000') and p.source = 'BOOKKEEPING'`,
+      [t.a],
+    );
+    expect(paid).toBe(2);
+  }, 60_000);
+
   it('refuses more than 10,000 invoices in one call, writing nothing', async () => {
     const before = await count('select count(*)::int as n from import_runs where administration_id = ?', [t.a]);
     const invoices = Array.from({ length: 10_001 }, (_, i) => invoiceInput(i));

@@ -17,6 +17,17 @@ export function normalizeEmail(input: string): string | null {
  */
 export function normalizePhone(input: string, defaultCountry: CountryCode): string {
   const text = input.trim();
-  const parsed = parsePhoneNumberFromString(text, defaultCountry);
-  return parsed?.isValid() ? parsed.number : text;
+  const key = `${defaultCountry} ${text}`;
+  let normalized = recentPhones.get(key);
+  if (normalized === undefined) {
+    const parsed = parsePhoneNumberFromString(text, defaultCountry);
+    normalized = parsed?.isValid() ? parsed.number : text;
+    if (recentPhones.size >= MAX_RECENT_PHONES) recentPhones.clear();
+    recentPhones.set(key, normalized);
+  }
+  return normalized;
 }
+
+// A debtor's phone comes again with each of its invoices, and parsing one costs far more than a lookup.
+const MAX_RECENT_PHONES = 50_000;
+const recentPhones = new Map<string, string>();

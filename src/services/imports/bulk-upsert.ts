@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { ImportedInvoice } from '../../integrations/bookkeeping';
-import { execute } from '../ledger/sql';
+import { executeBulk } from '../ledger/sql';
 
 export interface BatchCounts {
   invoicesCreated: number;
@@ -24,7 +24,15 @@ export interface BatchContext {
   defaultPaymentTermDays: number;
   now: Date;
   today: string;
+  /**
+   * Debtors this run has already written, with what it wrote: most debtors have many invoices, and
+   * a debtor unchanged since its previous row needs no second upsert.
+   */
+  debtorsWritten: Map<string, string>;
 }
+
+// Bounds the memory of BatchContext.debtorsWritten; past it, debtors are simply upserted again.
+const MAX_REMEMBERED_DEBTORS = 200_000;
 
 // Rows travel as one JSON parameter: no driver-side expansion of thousands of placeholders.
 const UPSERT_DEBTORS = `
@@ -39,10 +47,43 @@ on conflict (administration_id, external_id) do update set
     is distinct from (excluded.name, excluded.type, excluded.email, excluded.phone, excluded.street, excluded.house_number, excluded.postcode, excluded.city, excluded.country)
 returning (xmax = 0) as inserted`;
 
+// What the batch's invoices look like now: for payments (drops in open amount) and to skip unchanged rows.
 const EXISTING_INVOICES = `
-select i.id, i.external_id, i.debtor_id, i.open_amount::text as open_amount, i.currency, i.status
-  from invoices i join jsonb_array_elements_text(?::jsonb) as e(external_id) on i.external_id = e.external_id
- where i.administration_id = ?::uuid`;
+select i.id, i.external_id, i.debtor_id, d.external_id as debtor_external_id, i.number, i.issue_date::text as issue_date,
+       i.due_date::text as due_date, i.amount::text as amount, i.open_amount::text as open_amount, i.currency, i.status
+  from invoices i join debtors d on d.id = i.debtor_id
+ where i.administration_id = ?::uuid and i.external_id = any (array(select jsonb_array_elements_text(?::jsonb)))`;
+
+interface ExistingInvoice {
+  id: string;
+  external_id: string;
+  debtor_id: string;
+  debtor_external_id: string;
+  number: string;
+  issue_date: string;
+  due_date: string;
+  amount: string;
+  open_amount: string;
+  currency: string;
+  status: string;
+}
+
+type InvoiceRow = Pick<ExistingInvoice, 'external_id' | 'number' | 'issue_date' | 'due_date' | 'amount' | 'open_amount' | 'currency' | 'debtor_external_id'>;
+
+/** Whether the upsert would leave the invoice as it is (the same test as its WHERE ... IS DISTINCT FROM). */
+function isUnchanged(row: InvoiceRow, old: ExistingInvoice | undefined): boolean {
+  return (
+    old !== undefined &&
+    old.number === row.number &&
+    old.issue_date === row.issue_date &&
+    old.due_date === row.due_date &&
+    old.amount === row.amount &&
+    old.open_amount === row.open_amount &&
+    old.currency === row.currency &&
+    old.debtor_external_id === row.debtor_external_id &&
+    old.status === (row.open_amount === '0' ? 'PAID' : 'OPEN')
+  );
+}
 
 const UPSERT_INVOICES = `
 insert into invoices (id, administration_id, debtor_id, external_id, number, issue_date, due_date, amount, open_amount, currency, status, on_hold, created_at, updated_at)
@@ -84,7 +125,7 @@ export async function insertBookkeepingPayments(em: EntityManager, batch: BatchC
   const rows = settled.map((s) => ({ id: randomUUID(), debtor_id: s.debtorId, invoice_id: s.invoiceId, amount: s.amount.toString(), currency: s.currency }));
   const json = JSON.stringify(rows);
   const at = batch.now.toISOString();
-  await execute(em, INSERT_PAYMENTS, [batch.administrationId, batch.today, at, at, json, batch.administrationId, json]);
+  await executeBulk(em, INSERT_PAYMENTS, [batch.administrationId, batch.today, at, at, json, batch.administrationId, json]);
   return rows.map((r) => r.id);
 }
 
@@ -111,16 +152,25 @@ export async function upsertBatch(em: EntityManager, batch: BatchContext, invoic
     city: d.city,
     country: d.country,
   }));
-  const debtorResult = await execute<{ inserted: boolean }>(em, UPSERT_DEBTORS, [batch.administrationId, at, at, JSON.stringify(debtorRows)]);
+  const changedDebtors = debtorRows.filter((row) => {
+    const written = JSON.stringify(row);
+    if (batch.debtorsWritten.get(row.external_id) === written) return false;
+    if (batch.debtorsWritten.size >= MAX_REMEMBERED_DEBTORS) batch.debtorsWritten.clear();
+    batch.debtorsWritten.set(row.external_id, written);
+    return true;
+  });
+  const debtorResult =
+    changedDebtors.length === 0
+      ? []
+      : await executeBulk<{ inserted: boolean }>(em, UPSERT_DEBTORS, [batch.administrationId, at, at, JSON.stringify(changedDebtors)]);
 
-  const existing = await execute<{ id: string; external_id: string; debtor_id: string; open_amount: string; currency: string; status: string }>(
-    em,
-    EXISTING_INVOICES,
-    [JSON.stringify(invoices.map((i) => i.externalId)), batch.administrationId],
-  );
+  const existing = await executeBulk<ExistingInvoice>(em, EXISTING_INVOICES, [
+    batch.administrationId,
+    JSON.stringify(invoices.map((i) => i.externalId)),
+  ]);
   const before = new Map(existing.map((e) => [e.external_id, e]));
 
-  const invoiceRows = invoices.map((i) => ({
+  const invoiceRows: InvoiceRow[] = invoices.map((i) => ({
     external_id: i.externalId,
     number: i.number,
     issue_date: i.issueDate,
@@ -130,13 +180,18 @@ export async function upsertBatch(em: EntityManager, batch: BatchContext, invoic
     currency: i.currency ?? batch.currency,
     debtor_external_id: i.debtor.externalId,
   }));
-  const written = await execute<{ id: string; external_id: string; inserted: boolean }>(em, UPSERT_INVOICES, [
-    batch.administrationId,
-    at,
-    at,
-    JSON.stringify(invoiceRows),
-    batch.administrationId,
-  ]);
+  // A daily import repeats mostly what the last one said; those rows need no write at all.
+  const changedRows = invoiceRows.filter((row) => !isUnchanged(row, before.get(row.external_id)));
+  const written =
+    changedRows.length === 0
+      ? []
+      : await executeBulk<{ id: string; external_id: string; inserted: boolean }>(em, UPSERT_INVOICES, [
+          batch.administrationId,
+          at,
+          at,
+          JSON.stringify(changedRows),
+          batch.administrationId,
+        ]);
 
   const settled: SettledInvoice[] = [];
   let closed = 0;

@@ -8,12 +8,13 @@ import { ImportRun, ImportStatus, type StoredRowError } from '../../entities/Imp
 import { UnreadableFileError, type ImportedInvoice } from '../../integrations/bookkeeping';
 import { storageFor, type Storage } from '../../integrations/storage/storage';
 import { publishEvent, Topic } from '../events/events';
-import { execute } from '../ledger/sql';
+import { execute, executeBulk } from '../ledger/sql';
 import { insertBookkeepingPayments, upsertBatch, type BatchContext, type BatchCounts } from './bulk-upsert';
 import { storeDocuments } from './documents';
 import { rowsOf } from './row-sources';
 
-const BATCH_SIZE = 1000;
+// Rows per round of statements: big enough that per-statement costs vanish, small enough for steady progress.
+const BATCH_SIZE = 2000;
 // Keeps a file full of bad rows from turning the run into megabytes of errors.
 const MAX_STORED_ERRORS = 1000;
 
@@ -44,6 +45,7 @@ export async function runImport(ctx: RequestContext, administrationId: string, r
         defaultPaymentTermDays: administration.defaultPaymentTermDays,
         now: ctx.clock.now(),
         today: todayIn(ctx.clock, administration.timeZone),
+        debtorsWritten: new Map(),
       };
       await importRows(ctx, tx, run, batch, storage, progress);
     });
@@ -64,19 +66,17 @@ export async function runImport(ctx: RequestContext, administrationId: string, r
 }
 
 async function importRows(ctx: RequestContext, tx: EntityManager, run: ImportRun, batch: BatchContext, storage: Storage, progress: Progress) {
-  if (run.complete) await execute(tx, 'create temp table import_seen (external_id text primary key) on commit drop');
+  // No index: rows go in fast, duplicates do no harm, and the final anti-join hashes the whole table.
+  if (run.complete) await execute(tx, 'create temp table import_seen (external_id text not null) on commit drop');
   // Duplicate external ids: the last row wins (within a batch here, across batches by the later upsert).
   let pending = new Map<string, ImportedInvoice>();
-  const flush = async () => {
-    if (pending.size === 0) return;
-    const invoices = [...pending.values()];
-    pending = new Map();
+  const write = async (invoices: ImportedInvoice[]) => {
     const result = await upsertBatch(tx, batch, invoices);
     for (const key of ['invoicesCreated', 'invoicesUpdated', 'invoicesClosed', 'debtorsCreated', 'debtorsUpdated'] as const) {
       progress[key] += result[key];
     }
     if (run.complete) {
-      await execute(tx, 'insert into import_seen select jsonb_array_elements_text(?::jsonb) on conflict do nothing', [
+      await executeBulk(tx, 'insert into import_seen select jsonb_array_elements_text(?::jsonb)', [
         JSON.stringify(invoices.map((i) => i.externalId)),
       ]);
     }
@@ -84,19 +84,37 @@ async function importRows(ctx: RequestContext, tx: EntityManager, run: ImportRun
     await publishEvent(tx, Topic.PAYMENT_UPDATED, batch.administrationId, result.paymentIds);
     await saveProgress(ctx, run, progress);
   };
+  // One batch is written while the next is parsed: PostgreSQL and the parser work at the same time.
+  let writing: Promise<void> = Promise.resolve();
+  const flush = async () => {
+    await writing;
+    if (pending.size === 0) return;
+    const invoices = [...pending.values()];
+    pending = new Map();
+    writing = write(invoices);
+    // Awaited before the next batch and at the end; until then a failure must not count as unhandled.
+    writing.catch(() => undefined);
+  };
 
-  for await (const parsed of rowsOf(run, storage)) {
-    progress.rowsRead += 1;
-    if ('error' in parsed) {
-      progress.errorCount += 1;
-      if (progress.errors.length < MAX_STORED_ERRORS) progress.errors.push(parsed.error);
-      continue;
+  try {
+    for await (const parsed of rowsOf(run, storage)) {
+      progress.rowsRead += 1;
+      if ('error' in parsed) {
+        progress.errorCount += 1;
+        if (progress.errors.length < MAX_STORED_ERRORS) progress.errors.push(parsed.error);
+        continue;
+      }
+      pending.delete(parsed.invoice.externalId);
+      pending.set(parsed.invoice.externalId, parsed.invoice);
+      if (pending.size >= BATCH_SIZE) await flush();
     }
-    pending.delete(parsed.invoice.externalId);
-    pending.set(parsed.invoice.externalId, parsed.invoice);
-    if (pending.size >= BATCH_SIZE) await flush();
+  } catch (error) {
+    // An unreadable file: let the batch in flight settle before the transaction rolls back.
+    await writing.catch(() => undefined);
+    throw error;
   }
   await flush();
+  await writing;
   if (progress.errorCount > MAX_STORED_ERRORS) {
     progress.errors.push({ row: 0, field: null, message: `${progress.errorCount - MAX_STORED_ERRORS} more rows had errors` });
   }
@@ -112,6 +130,7 @@ async function importRows(ctx: RequestContext, tx: EntityManager, run: ImportRun
 
 /** A complete import lists every open item: an open invoice it leaves out was paid in full. */
 async function closeAbsentInvoices(tx: EntityManager, batch: BatchContext, progress: Progress): Promise<void> {
+  await execute(tx, 'analyze import_seen');
   const gone = await execute<{ id: string; debtor_id: string; open_amount: string; currency: string }>(
     tx,
     `with gone as (

@@ -8,6 +8,18 @@ export function execute<T = Row>(em: EntityManager, query: string | Knex.QueryBu
   return em.getConnection().execute<T[]>(query as string, params, 'all', em.getTransactionContext());
 }
 
+/**
+ * Like execute, but the parameters travel to PostgreSQL as bound values instead of being quoted into
+ * the SQL text by the ORM: for bulk statements whose parameter is megabytes of JSON. Returns the rows.
+ */
+export async function executeBulk<T = Row>(em: EntityManager, query: string, params: unknown[]): Promise<T[]> {
+  const raw = em.getKnex().raw(query, params as Knex.RawBinding[]);
+  const transaction = em.getTransactionContext<Knex.Transaction>();
+  if (transaction) raw.transacting(transaction);
+  const result = (await raw) as { rows: T[] };
+  return result.rows;
+}
+
 export function knex(em: EntityManager): Knex {
   return em.getKnex();
 }
