@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { ImportFileDocument, InvoiceDocument, InvoicesDocument } from './generated/graphql';
-import { createTenants, type Tenants } from './support/actors';
+import { createAdministration, createTenants, type Tenants } from './support/actors';
 import { expectData, expectError } from './support/assertions';
 import { waitForRun } from './support/ledger';
 import { startTestServer, type TestServer } from './support/server';
@@ -44,6 +44,15 @@ describe('importFile', () => {
       // DEB-1's last row (the credit note 1003) has no email: the last row of a debtor wins.
       debtor: { name: 'Jansen; Zonen B.V.', email: null },
     });
+  });
+
+  it("imports the README's example file as documented", async () => {
+    const example = fs.readFileSync(path.join(__dirname, '..', 'docs', 'examples', 'invoices.csv'));
+    // A new administration: its ledger is empty, so every row is new.
+    const fresh = await createAdministration(server, t.owner, 'Example BV');
+    const started = expectData(await upload('invoices.csv', example, 'CSV', t.owner.token, fresh));
+    const run = await waitForRun(server, t.owner.token, fresh, started.importFile.id);
+    expect(run).toMatchObject({ status: 'SUCCEEDED', rowsRead: 3, invoicesCreated: 3, debtorsCreated: 2, errors: [] });
   });
 
   it('imports the good rows of a CSV with bad ones and reports each bad row (PARTIAL)', async () => {
