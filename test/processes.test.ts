@@ -71,13 +71,20 @@ describe('an API process and a worker process on one database', () => {
     database = await createTestDatabase();
     // Shared by both processes: the same signing secret (tokens) and the same file storage (uploaded imports).
     const env = { DATABASE_URL: database.url, JWT_SECRET: randomBytes(32).toString('hex'), DATA_DIR: dataDir, SEED_DEMO: 'false' };
-    [api, worker] = await Promise.all([startServerProcess('api', env), startServerProcess('worker', env)]);
+    // Started together on purpose: two processes setting up one database at once must not trip over each other.
+    const started = await Promise.allSettled([startServerProcess('api', env), startServerProcess('worker', env)]);
+    const failed = started.find((result) => result.status === 'rejected');
+    if (failed) {
+      await Promise.all(started.map((result) => (result.status === 'fulfilled' ? result.value.stop() : null)));
+      throw failed.reason;
+    }
+    [api, worker] = started.map((result) => (result as PromiseFulfilledResult<ServerProcess>).value);
   }, 120_000);
   afterAll(async () => {
     await Promise.all([api?.stop(), worker?.stop()]);
     await database?.drop();
     fs.rmSync(dataDir, { recursive: true, force: true });
-  });
+  }, 60_000);
 
   it("delivers the worker's import progress to the API's subscribers of that administration only", async () => {
     const t = await createTenants(api);

@@ -5,6 +5,9 @@ import type { Logger } from '../logger';
 
 export type { Agenda, Job };
 
+// Arbitrary constant, next to the migrations' lock id: serialises Agenda's schema set-up across processes.
+const AGENDA_SCHEMA_LOCK_ID = 727_002;
+
 export interface JobDefinition<Data> {
   name: string;
   /** Like a resolver: builds its own context and calls one service. */
@@ -19,18 +22,28 @@ export async function createAgenda(databaseUrl: string, logger: Logger, name: st
   // Both packages are ESM-only; a dynamic import loads them from CommonJS.
   const { Agenda: AgendaClass } = await import('agenda');
   const { PostgresBackend } = await import('@agendajs/postgres-backend');
-  const backend = new PostgresBackend({ pool });
-  // Its LISTEN connection reconnects by itself; unheard, a lost connection would be an unhandled 'error'.
-  backend.notificationChannel?.on('error', (error: unknown) => logger.warn({ err: error }, 'agenda notification connection lost'));
-  const agenda = new AgendaClass({
-    backend,
-    name,
-    processEvery: '2 seconds',
-    defaultLockLifetime: 10 * 60_000,
-  });
-  agenda.on('error', (error: unknown) => logger.error({ err: error }, 'agenda error'));
-  agenda.on('fail', (error: unknown, job: Job) => logger.warn({ err: error, job: job.attrs.name }, 'job failed'));
-  await agenda.ready;
+  // Agenda creates its tables and indexes itself when it connects; processes starting together
+  // would race on them (a duplicate-key error from pg_class), so they take turns.
+  const lock = await pool.connect();
+  let agenda: Agenda;
+  try {
+    await lock.query('select pg_advisory_lock($1)', [AGENDA_SCHEMA_LOCK_ID]);
+    const backend = new PostgresBackend({ pool });
+    // Its LISTEN connection reconnects by itself; unheard, a lost connection would be an unhandled 'error'.
+    backend.notificationChannel?.on('error', (error: unknown) => logger.warn({ err: error }, 'agenda notification connection lost'));
+    agenda = new AgendaClass({
+      backend,
+      name,
+      processEvery: '2 seconds',
+      defaultLockLifetime: 10 * 60_000,
+    });
+    agenda.on('error', (error: unknown) => logger.error({ err: error }, 'agenda error'));
+    agenda.on('fail', (error: unknown, job: Job) => logger.warn({ err: error, job: job.attrs.name }, 'job failed'));
+    await agenda.ready;
+  } finally {
+    await lock.query('select pg_advisory_unlock($1)', [AGENDA_SCHEMA_LOCK_ID]).catch(() => undefined);
+    lock.release();
+  }
   return {
     agenda,
     async close() {

@@ -11,8 +11,8 @@ export function importRunJob(app: AppServices, orm: MikroORM): JobDefinition<{ a
     name: IMPORT_JOB,
     // Each run is one long transaction; two at once per worker keeps the pool free for the rest.
     concurrency: 2,
-    async run({ administrationId, runId }) {
-      await runImport(createJobContext(app, orm), administrationId, runId);
+    async run({ administrationId, runId }, job) {
+      await runImport(createJobContext(app, orm), administrationId, runId, () => job.touch());
     },
   };
 }

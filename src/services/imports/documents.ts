@@ -7,7 +7,8 @@ import { execute } from '../ledger/sql';
 
 /**
  * A document whose invoice already has one with the same name and size is skipped, so
- * importing the same file twice does not store it twice.
+ * importing the same file twice does not store it twice. Each stored file's key goes into
+ * `stored` as soon as it is written, so a run that rolls back can remove them again.
  */
 export async function storeDocuments(
   em: EntityManager,
@@ -15,6 +16,7 @@ export async function storeDocuments(
   administrationId: string,
   invoices: ImportedInvoice[],
   invoiceIds: Map<string, string>,
+  stored: string[],
 ): Promise<void> {
   const withDocuments = invoices.filter((i) => i.documents.length > 0 && invoiceIds.has(i.externalId));
   if (withDocuments.length === 0) return;
@@ -33,6 +35,7 @@ export async function storeDocuments(
       if (seen.has(`${invoiceId}/${document.filename}/${document.content.length}`)) continue;
       const key = documentStorageKey(administrationId, document.filename.split('.').pop()?.toLowerCase() ?? '');
       await storage.put(key, document.content);
+      stored.push(key);
       rows.push({ invoice_id: invoiceId, filename: document.filename, content_type: document.contentType, size: document.content.length, storage_key: key, sensitive: document.sensitive });
     }
   }

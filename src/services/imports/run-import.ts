@@ -18,8 +18,24 @@ const BATCH_SIZE = 2000;
 // Keeps a file full of bad rows from turning the run into megabytes of errors.
 const MAX_STORED_ERRORS = 1000;
 
+/** Tells the job queue the run is alive (Agenda's touch), so a long import is not taken for a crashed one. */
+export type Heartbeat = () => Promise<void>;
+
+const HEARTBEAT_INTERVAL_MS = 30_000;
+
+function throttled(heartbeat: Heartbeat): Heartbeat {
+  let last = Date.now();
+  return async () => {
+    if (Date.now() - last < HEARTBEAT_INTERVAL_MS) return;
+    last = Date.now();
+    await heartbeat();
+  };
+}
+
 interface Progress extends BatchCounts {
   rowsRead: number;
+  /** Storage keys of the documents this run wrote: removed again when its transaction rolls back. */
+  storedDocuments: string[];
   errors: StoredRowError[];
   errorCount: number;
 }
@@ -28,13 +44,13 @@ interface Progress extends BatchCounts {
  * Idempotent for the job queue: a run is only picked up while QUEUED, or RUNNING after a
  * crashed worker (its transaction rolled back, so starting over is safe).
  */
-export async function runImport(ctx: RequestContext, administrationId: string, runId: string): Promise<void> {
+export async function runImport(ctx: RequestContext, administrationId: string, runId: string, heartbeat: Heartbeat = async () => undefined): Promise<void> {
   const em = tenantEm(ctx, administrationId);
   const run = await em.findOne(ImportRun, { id: runId });
   if (!run || (run.status !== ImportStatus.QUEUED && run.status !== ImportStatus.RUNNING)) return;
   const administration = await em.findOneOrFail(Administration, { id: administrationId });
   const storage = storageFor(ctx.config);
-  const progress: Progress = { rowsRead: 0, invoicesCreated: 0, invoicesUpdated: 0, invoicesClosed: 0, debtorsCreated: 0, debtorsUpdated: 0, errors: [], errorCount: 0 };
+  const progress: Progress = { rowsRead: 0, storedDocuments: [], invoicesCreated: 0, invoicesUpdated: 0, invoicesClosed: 0, debtorsCreated: 0, debtorsUpdated: 0, errors: [], errorCount: 0 };
   await saveProgress(ctx, run, progress, { status: ImportStatus.RUNNING, startedAt: ctx.clock.now() });
 
   try {
@@ -47,7 +63,7 @@ export async function runImport(ctx: RequestContext, administrationId: string, r
         today: todayIn(ctx.clock, administration.timeZone),
         debtorsWritten: new Map(),
       };
-      await importRows(ctx, tx, run, batch, storage, progress);
+      await importRows(ctx, tx, run, batch, storage, progress, throttled(heartbeat));
     });
   } catch (error) {
     const message =
@@ -57,6 +73,7 @@ export async function runImport(ctx: RequestContext, administrationId: string, r
     failed.errors = [{ row: 0, field: null, message }, ...progress.errors];
     await saveProgress(ctx, run, failed, { status: ImportStatus.FAILED, finishedAt: ctx.clock.now() });
     await removeSource(storage, run);
+    await Promise.all(progress.storedDocuments.map((key) => storage.remove(key).catch(() => undefined)));
     return;
   }
   const written = progress.rowsRead - progress.errorCount > 0;
@@ -65,7 +82,15 @@ export async function runImport(ctx: RequestContext, administrationId: string, r
   await removeSource(storage, run);
 }
 
-async function importRows(ctx: RequestContext, tx: EntityManager, run: ImportRun, batch: BatchContext, storage: Storage, progress: Progress) {
+async function importRows(
+  ctx: RequestContext,
+  tx: EntityManager,
+  run: ImportRun,
+  batch: BatchContext,
+  storage: Storage,
+  progress: Progress,
+  heartbeat: Heartbeat,
+) {
   // No index: rows go in fast, duplicates do no harm, and the final anti-join hashes the whole table.
   if (run.complete) await execute(tx, 'create temp table import_seen (external_id text not null) on commit drop');
   // Duplicate external ids: the last row wins (within a batch here, across batches by the later upsert).
@@ -80,9 +105,10 @@ async function importRows(ctx: RequestContext, tx: EntityManager, run: ImportRun
         JSON.stringify(invoices.map((i) => i.externalId)),
       ]);
     }
-    await storeDocuments(tx, storage, batch.administrationId, invoices, result.invoiceIds);
+    await storeDocuments(tx, storage, batch.administrationId, invoices, result.invoiceIds, progress.storedDocuments);
     await publishEvent(tx, Topic.PAYMENT_UPDATED, batch.administrationId, result.paymentIds);
     await saveProgress(ctx, run, progress);
+    await heartbeat();
   };
   // One batch is written while the next is parsed: PostgreSQL and the parser work at the same time.
   let writing: Promise<void> = Promise.resolve();
