@@ -19,6 +19,11 @@ export interface StoredRowError {
 
 @Entity({ tableName: 'import_runs' })
 @Index({ properties: ['administration', 'createdAt', 'id'] })
+// Recovery looks for runs whose lease ran out; only unfinished runs are in this index.
+@Index({
+  name: 'import_runs_active_index',
+  expression: `create index "import_runs_active_index" on "import_runs" ("lease_until") where "status" in ('QUEUED', 'RUNNING')`,
+})
 @Filter(tenantFilter)
 export class ImportRun {
   @PrimaryKey({ type: 'uuid' })
@@ -74,6 +79,14 @@ export class ImportRun {
 
   @Property({ type: 'json' })
   errors: Opt<StoredRowError[]> = [];
+
+  /** While RUNNING: the worker holding the run renews this; past it, the run is taken for crashed and re-queued. */
+  @Property({ type: 'timestamptz', nullable: true })
+  leaseUntil: Date | null = null;
+
+  /** How often a worker has claimed the run (more than 1: it was recovered after a crash). */
+  @Property({ type: 'integer' })
+  attempts: Opt<number> = 0;
 
   @Property({ type: 'timestamptz' })
   createdAt: Opt<Date> = new Date();

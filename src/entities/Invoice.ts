@@ -41,8 +41,13 @@ export class Invoice {
   @Property({ type: new BigIntType('bigint') })
   amount!: bigint;
 
+  /** What is still to be paid: the bookkeeping's open amount minus the payments it does not show yet, never below zero. */
   @Property({ type: new BigIntType('bigint') })
   openAmount!: bigint;
+
+  /** The open amount as the bookkeeping last reported it. */
+  @Property({ type: new BigIntType('bigint') })
+  bookkeepingOpenAmount!: bigint;
 
   @Property({ type: 'text' })
   currency!: string;

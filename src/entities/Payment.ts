@@ -60,11 +60,20 @@ export class Payment {
   @Property({ type: 'timestamptz', nullable: true })
   paidAt: Date | null = null;
 
+  /** When the bookkeeping showed all of this payment; null while it is awaiting the bookkeeping. */
+  @Property({ type: 'timestamptz', nullable: true })
+  reconciledAt: Date | null = null;
+
   @Property({ type: 'timestamptz' })
   createdAt: Opt<Date> = new Date();
 }
 
 @Entity({ tableName: 'payment_allocations' })
+// Reconciliation looks for the allocations still awaiting the bookkeeping, oldest first, per invoice.
+@Index({
+  name: 'payment_allocations_awaiting_index',
+  expression: `create index "payment_allocations_awaiting_index" on "payment_allocations" ("invoice_id", "id") where "awaiting_amount" > 0`,
+})
 @Filter(tenantFilter)
 export class PaymentAllocation {
   @PrimaryKey({ type: 'uuid' })
@@ -83,4 +92,8 @@ export class PaymentAllocation {
 
   @Property({ type: new BigIntType('bigint') })
   amount!: bigint;
+
+  /** The part the bookkeeping does not show yet; reconciled (down to 0) by later imports. */
+  @Property({ type: new BigIntType('bigint') })
+  awaitingAmount: Opt<bigint> = 0n;
 }

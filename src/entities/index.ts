@@ -6,6 +6,7 @@ import { Document } from './Document';
 import { ImportRun } from './ImportRun';
 import { ImportSource } from './ImportSource';
 import { Invoice } from './Invoice';
+import { JobOutbox } from './JobOutbox';
 import { Membership } from './Membership';
 import { Payment, PaymentAllocation } from './Payment';
 import { User } from './User';
@@ -22,5 +23,6 @@ export const entities = [
   Document,
   ImportRun,
   ImportSource,
+  JobOutbox,
 ];
-export { Administration, AdministrationSettings, Debtor, Document, ImportRun, ImportSource, Invoice, Membership, Payment, PaymentAllocation, User };
+export { Administration, AdministrationSettings, Debtor, Document, ImportRun, ImportSource, Invoice, JobOutbox, Membership, Payment, PaymentAllocation, User };

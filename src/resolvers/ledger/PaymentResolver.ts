@@ -14,6 +14,12 @@ export class PaymentResolver {
     return { amount: centsToDecimal(payment.amount), currency: payment.currency };
   }
 
+  /** False while a payment made here (MANUAL, ONLINE) awaits the bookkeeping; BOOKKEEPING payments always are. */
+  @FieldResolver(() => Boolean)
+  reconciled(@Root() payment: Payment): boolean {
+    return payment.reconciledAt !== null;
+  }
+
   @FieldResolver(() => DebtorType_)
   async debtor(@Ctx() ctx: RequestContext, @Root() payment: Payment) {
     const debtor = await loadersFor(ctx).debtor.load(scopedKey(payment.administration.id, payment.debtor.id));

@@ -84,6 +84,8 @@ export class PaymentType {
   @Field(() => String, { nullable: true }) providerReference!: string | null;
   @Field(() => Date) createdAt!: Date;
   @Field(() => Date, { nullable: true }) paidAt!: Date | null;
+  /** When the bookkeeping showed all of it; null while a payment made here awaits the bookkeeping. */
+  @Field(() => Date, { nullable: true }) reconciledAt!: Date | null;
 }
 
 @InputType('InvoiceFilter')

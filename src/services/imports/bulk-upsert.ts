@@ -1,8 +1,8 @@
 // Bulk writes of one batch of imported invoices: multi-row INSERT ... ON CONFLICT through native SQL, tenant-scoped explicitly.
-import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { ImportedInvoice } from '../../integrations/bookkeeping';
 import { executeBulk } from '../ledger/sql';
+import { applyBookkeepingOpenAmounts } from '../payments/bookkeeping-payments';
 
 export interface BatchCounts {
   invoicesCreated: number;
@@ -13,7 +13,6 @@ export interface BatchCounts {
 }
 
 export interface BatchResult extends BatchCounts {
-  paymentIds: string[];
   /** Invoice ids by external id, for attaching documents. */
   invoiceIds: Map<string, string>;
 }
@@ -50,7 +49,7 @@ returning (xmax = 0) as inserted`;
 // What the batch's invoices look like now: for payments (drops in open amount) and to skip unchanged rows.
 const EXISTING_INVOICES = `
 select i.id, i.external_id, i.debtor_id, d.external_id as debtor_external_id, i.number, i.issue_date::text as issue_date,
-       i.due_date::text as due_date, i.amount::text as amount, i.open_amount::text as open_amount, i.currency, i.status
+       i.due_date::text as due_date, i.amount::text as amount, i.bookkeeping_open_amount::text as bookkeeping_open_amount, i.currency
   from invoices i join debtors d on d.id = i.debtor_id
  where i.administration_id = ?::uuid and i.external_id = any (array(select jsonb_array_elements_text(?::jsonb)))`;
 
@@ -63,79 +62,50 @@ interface ExistingInvoice {
   issue_date: string;
   due_date: string;
   amount: string;
-  open_amount: string;
+  bookkeeping_open_amount: string;
   currency: string;
-  status: string;
 }
 
-type InvoiceRow = Pick<ExistingInvoice, 'external_id' | 'number' | 'issue_date' | 'due_date' | 'amount' | 'open_amount' | 'currency' | 'debtor_external_id'>;
+type InvoiceRow = Pick<ExistingInvoice, 'external_id' | 'number' | 'issue_date' | 'due_date' | 'amount' | 'currency' | 'debtor_external_id'> & {
+  open_amount: string;
+};
 
-/** Whether the upsert would leave the invoice as it is (the same test as its WHERE ... IS DISTINCT FROM). */
-function isUnchanged(row: InvoiceRow, old: ExistingInvoice | undefined): boolean {
+/** Whether the upsert would leave the invoice's details as they are (the same test as its WHERE ... IS DISTINCT FROM). */
+function detailsUnchanged(row: InvoiceRow, old: ExistingInvoice | undefined): boolean {
   return (
     old !== undefined &&
     old.number === row.number &&
     old.issue_date === row.issue_date &&
     old.due_date === row.due_date &&
     old.amount === row.amount &&
-    old.open_amount === row.open_amount &&
     old.currency === row.currency &&
-    old.debtor_external_id === row.debtor_external_id &&
-    old.status === (row.open_amount === '0' ? 'PAID' : 'OPEN')
+    old.debtor_external_id === row.debtor_external_id
   );
 }
 
 const UPSERT_INVOICES = `
-insert into invoices (id, administration_id, debtor_id, external_id, number, issue_date, due_date, amount, open_amount, currency, status, on_hold, created_at, updated_at)
-select gen_random_uuid(), ?::uuid, d.id, r.external_id, r.number, r.issue_date, r.due_date, r.amount, r.open_amount, r.currency,
+insert into invoices (id, administration_id, debtor_id, external_id, number, issue_date, due_date, amount, open_amount, bookkeeping_open_amount, currency, status, on_hold, created_at, updated_at)
+select gen_random_uuid(), ?::uuid, d.id, r.external_id, r.number, r.issue_date, r.due_date, r.amount, r.open_amount, r.open_amount, r.currency,
        (case when r.open_amount = 0 then 'PAID' else 'OPEN' end)::invoice_status, false, ?::timestamptz, ?::timestamptz
   from jsonb_to_recordset(?::jsonb) as r(external_id text, number text, issue_date date, due_date date, amount bigint, open_amount bigint, currency text, debtor_external_id text)
   join debtors d on d.administration_id = ?::uuid and d.external_id = r.debtor_external_id
 on conflict (administration_id, external_id) do update set
   debtor_id = excluded.debtor_id, number = excluded.number, issue_date = excluded.issue_date, due_date = excluded.due_date,
-  amount = excluded.amount, open_amount = excluded.open_amount, currency = excluded.currency, status = excluded.status,
-  updated_at = excluded.updated_at
-  where (invoices.debtor_id, invoices.number, invoices.issue_date, invoices.due_date, invoices.amount, invoices.open_amount, invoices.currency, invoices.status)
-    is distinct from (excluded.debtor_id, excluded.number, excluded.issue_date, excluded.due_date, excluded.amount, excluded.open_amount, excluded.currency, excluded.status)
+  amount = excluded.amount, currency = excluded.currency, updated_at = excluded.updated_at
+  where (invoices.debtor_id, invoices.number, invoices.issue_date, invoices.due_date, invoices.amount, invoices.currency)
+    is distinct from (excluded.debtor_id, excluded.number, excluded.issue_date, excluded.due_date, excluded.amount, excluded.currency)
 returning id, external_id, (xmax = 0) as inserted`;
-
-const INSERT_PAYMENTS = `
-with p as (
-  insert into payments (id, administration_id, debtor_id, amount, currency, status, source, paid_on, paid_at, created_at)
-  select r.id, ?::uuid, r.debtor_id, r.amount, r.currency, 'PAID', 'BOOKKEEPING', ?::date, ?::timestamptz, ?::timestamptz
-    from jsonb_to_recordset(?::jsonb) as r(id uuid, debtor_id uuid, amount bigint, currency text)
-  returning id
-)
-insert into payment_allocations (id, administration_id, payment_id, invoice_id, amount)
-select gen_random_uuid(), ?::uuid, r.id, r.invoice_id, r.amount
-  from jsonb_to_recordset(?::jsonb) as r(id uuid, invoice_id uuid, amount bigint)
-  join p on p.id = r.id`;
-
-export interface SettledInvoice {
-  invoiceId: string;
-  debtorId: string;
-  currency: string;
-  /** What the bookkeeping says was paid since the last import, in cents. */
-  amount: bigint;
-}
-
-/** BOOKKEEPING payments, one per settled invoice, with their allocations: one statement per call. */
-export async function insertBookkeepingPayments(em: EntityManager, batch: BatchContext, settled: SettledInvoice[]): Promise<string[]> {
-  if (settled.length === 0) return [];
-  const rows = settled.map((s) => ({ id: randomUUID(), debtor_id: s.debtorId, invoice_id: s.invoiceId, amount: s.amount.toString(), currency: s.currency }));
-  const json = JSON.stringify(rows);
-  const at = batch.now.toISOString();
-  await executeBulk(em, INSERT_PAYMENTS, [batch.administrationId, batch.today, at, at, json, batch.administrationId, json]);
-  return rows.map((r) => r.id);
-}
+// Open amounts of existing invoices go through the payment rule (services/payments), never straight into the row.
 
 function addDays(date: string, days: number): string {
   return new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 }
 
+const OPEN_AMOUNTS_RELATION = `(select * from jsonb_to_recordset(?::jsonb) as r(invoice_id uuid, bookkeeping_open bigint))`;
+
 /**
- * Upserts one batch (duplicates by external id already removed: the last row wins). A drop in
- * open amount of an open invoice becomes a BOOKKEEPING payment for the difference.
+ * Upserts one batch (duplicates by external id already removed: the last row wins). A changed open amount
+ * of an existing invoice goes through the payment rule (applyBookkeepingOpenAmounts).
  */
 export async function upsertBatch(em: EntityManager, batch: BatchContext, invoices: ImportedInvoice[]): Promise<BatchResult> {
   const debtors = new Map(invoices.map((i) => [i.debtor.externalId, i.debtor]));
@@ -181,7 +151,7 @@ export async function upsertBatch(em: EntityManager, batch: BatchContext, invoic
     debtor_external_id: i.debtor.externalId,
   }));
   // A daily import repeats mostly what the last one said; those rows need no write at all.
-  const changedRows = invoiceRows.filter((row) => !isUnchanged(row, before.get(row.external_id)));
+  const changedRows = invoiceRows.filter((row) => !detailsUnchanged(row, before.get(row.external_id)));
   const written =
     changedRows.length === 0
       ? []
@@ -193,29 +163,23 @@ export async function upsertBatch(em: EntityManager, batch: BatchContext, invoic
           batch.administrationId,
         ]);
 
-  const settled: SettledInvoice[] = [];
-  let closed = 0;
-  for (const invoice of invoices) {
-    const old = before.get(invoice.externalId);
-    if (!old || old.status !== 'OPEN') continue;
-    const drop = BigInt(old.open_amount) - invoice.openAmountCents;
-    // Credit notes (negative open amounts) are settled by the bookkeeping, not paid by the debtor.
-    if (drop > 0n && invoice.openAmountCents >= 0n) {
-      settled.push({ invoiceId: old.id, debtorId: old.debtor_id, currency: old.currency, amount: drop });
-    }
-    if (invoice.openAmountCents === 0n) closed += 1;
-  }
-  const paymentIds = await insertBookkeepingPayments(em, batch, settled);
+  const openAmounts = invoiceRows
+    .filter((row) => before.has(row.external_id) && before.get(row.external_id)!.bookkeeping_open_amount !== row.open_amount)
+    .map((row) => ({ invoice_id: before.get(row.external_id)!.id, bookkeeping_open: row.open_amount }));
+  const payments =
+    openAmounts.length === 0
+      ? { paymentIds: [], invoicesClosed: 0 }
+      : await applyBookkeepingOpenAmounts(em, batch, { relation: OPEN_AMOUNTS_RELATION, params: [JSON.stringify(openAmounts)] });
 
   const invoiceIds = new Map(existing.map((e) => [e.external_id, e.id]));
   for (const w of written) invoiceIds.set(w.external_id, w.id);
   return {
     invoicesCreated: written.filter((w) => w.inserted).length,
-    invoicesUpdated: written.filter((w) => !w.inserted).length,
-    invoicesClosed: closed,
+    // An invoice counts once as updated, whether its details, its open amount or both changed.
+    invoicesUpdated: new Set([...written.filter((w) => !w.inserted).map((w) => w.id), ...openAmounts.map((o) => o.invoice_id)]).size,
+    invoicesClosed: payments.invoicesClosed,
     debtorsCreated: debtorResult.filter((d) => d.inserted).length,
     debtorsUpdated: debtorResult.filter((d) => !d.inserted).length,
-    paymentIds,
     invoiceIds,
   };
 }

@@ -9,7 +9,8 @@ import { UnreadableFileError, type ImportedInvoice } from '../../integrations/bo
 import { storageFor, type Storage } from '../../integrations/storage/storage';
 import { publishEvent, Topic } from '../events/events';
 import { execute, executeBulk } from '../ledger/sql';
-import { insertBookkeepingPayments, upsertBatch, type BatchContext, type BatchCounts } from './bulk-upsert';
+import { applyBookkeepingOpenAmounts } from '../payments/bookkeeping-payments';
+import { upsertBatch, type BatchContext, type BatchCounts } from './bulk-upsert';
 import { storeDocuments } from './documents';
 import { rowsOf } from './row-sources';
 
@@ -106,7 +107,6 @@ async function importRows(
       ]);
     }
     await storeDocuments(tx, storage, batch.administrationId, invoices, result.invoiceIds, progress.storedDocuments);
-    await publishEvent(tx, Topic.PAYMENT_UPDATED, batch.administrationId, result.paymentIds);
     await saveProgress(ctx, run, progress);
     await heartbeat();
   };
@@ -154,29 +154,16 @@ async function importRows(
   }
 }
 
-/** A complete import lists every open item: an open invoice it leaves out was paid in full. */
+/** A complete import lists every open item: an invoice it leaves out is settled in the bookkeeping (open 0). */
 async function closeAbsentInvoices(tx: EntityManager, batch: BatchContext, progress: Progress): Promise<void> {
   await execute(tx, 'analyze import_seen');
-  const gone = await execute<{ id: string; debtor_id: string; open_amount: string; currency: string }>(
-    tx,
-    `with gone as (
-       select id, debtor_id, open_amount, currency from invoices i
-        where i.administration_id = ?::uuid and i.status = 'OPEN'
-          and not exists (select 1 from import_seen s where s.external_id = i.external_id)
-     ), closed as (
-       update invoices i set open_amount = 0, status = 'PAID', updated_at = ?::timestamptz from gone where i.id = gone.id returning i.id
-     )
-     select gone.id, gone.debtor_id, gone.open_amount::text as open_amount, gone.currency from gone join closed on closed.id = gone.id`,
-    [batch.administrationId, batch.now.toISOString()],
-  );
-  progress.invoicesClosed += gone.length;
-  const settled = gone
-    .filter((g) => BigInt(g.open_amount) > 0n)
-    .map((g) => ({ invoiceId: g.id, debtorId: g.debtor_id, currency: g.currency, amount: BigInt(g.open_amount) }));
-  for (let i = 0; i < settled.length; i += BATCH_SIZE) {
-    const ids = await insertBookkeepingPayments(tx, batch, settled.slice(i, i + BATCH_SIZE));
-    await publishEvent(tx, Topic.PAYMENT_UPDATED, batch.administrationId, ids);
-  }
+  const result = await applyBookkeepingOpenAmounts(tx, batch, {
+    relation: `(select i.id as invoice_id, 0::bigint as bookkeeping_open from invoices i
+                 where i.administration_id = ?::uuid and i.bookkeeping_open_amount <> 0
+                   and not exists (select 1 from import_seen s where s.external_id = i.external_id))`,
+    params: [batch.administrationId],
+  });
+  progress.invoicesClosed += result.invoicesClosed;
 }
 
 /**

@@ -1,22 +1,19 @@
 // Payments: registering a manual payment against an invoice, and listing payments.
-import { LockMode } from '@mikro-orm/core';
 import type { RequestContext } from '../../context';
 import { tenantEm } from '../../context';
-import { Invoice, InvoiceStatus } from '../../entities/Invoice';
-import { Payment, PaymentAllocation, PaymentSource, PaymentStatus } from '../../entities/Payment';
+import { Payment, PaymentSource, type PaymentStatus } from '../../entities/Payment';
 import { isUuid } from '../../auth/tenant-source';
-import { badInput, conflict, notFound } from '../../schema/errors';
-import { centsToDecimal, decimalToCents } from '../../schema/money';
+import { badInput } from '../../schema/errors';
+import { decimalToCents } from '../../schema/money';
 import { isCalendarDate } from '../../schema/scalars';
-import { publishEvent, Topic } from '../events/events';
+import { recordPaymentMadeHere } from '../payments/record-payment';
 import { applyKeyset, toPage, type KeysetSpec, type Page } from './connection';
 import { execute, knex, type Row } from './sql';
 import { todayOf } from './today';
 
 /**
- * A MANUAL payment settles (part of) one invoice: the open amount drops by the amount,
- * and an invoice with nothing left open is PAID. The invoice row is locked, so two
- * payments at once cannot both take the same open amount.
+ * A MANUAL payment settles (part of) one invoice through the one payment rule (services/payments): it lowers the
+ * open amount at once and awaits the bookkeeping until an import shows it.
  */
 export async function registerPayment(
   ctx: RequestContext,
@@ -29,33 +26,15 @@ export async function registerPayment(
   if (cents <= 0n) throw badInput('amount must be greater than zero', 'amount');
   const today = await todayOf(ctx, administrationId);
   if (paidOn && (!isCalendarDate(paidOn) || paidOn > today)) throw badInput('paidOn cannot be in the future', 'paidOn');
-  return tenantEm(ctx, administrationId).transactional(async (em) => {
-    const invoice = await em.findOne(Invoice, { id: invoiceId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
-    if (!invoice) throw notFound('Invoice not found');
-    if (invoice.status !== InvoiceStatus.OPEN) throw conflict(`The invoice is ${invoice.status}; only an open invoice takes a payment`);
-    if (cents > invoice.openAmount) {
-      throw badInput(`amount exceeds the open amount of ${centsToDecimal(invoice.openAmount)}`, 'amount');
-    }
-    const now = ctx.clock.now();
-    const payment = em.create(Payment, {
-      administration: administrationId,
-      debtor: invoice.debtor,
-      amount: cents,
-      currency: invoice.currency,
-      status: PaymentStatus.PAID,
+  return tenantEm(ctx, administrationId).transactional((em) =>
+    recordPaymentMadeHere(em, {
+      administrationId,
       source: PaymentSource.MANUAL,
+      allocations: [{ invoiceId, amount: cents }],
       paidOn: paidOn ?? today,
-      paidAt: now,
-      createdAt: now,
-    });
-    em.create(PaymentAllocation, { administration: administrationId, payment, invoice, amount: cents });
-    invoice.openAmount -= cents;
-    if (invoice.openAmount === 0n) invoice.status = InvoiceStatus.PAID;
-    invoice.updatedAt = now;
-    await em.flush();
-    await publishEvent(em, Topic.PAYMENT_UPDATED, administrationId, [payment.id]);
-    return payment;
-  });
+      now: ctx.clock.now(),
+    }),
+  );
 }
 
 const PAYMENT_KEYSET: KeysetSpec<Payment> = {

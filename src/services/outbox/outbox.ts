@@ -1,0 +1,8 @@
+// The transactional outbox: a job is enqueued by a row written in the transaction of the change it belongs to.
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { execute } from '../ledger/sql';
+
+/** Commits or rolls back with the caller's transaction; the dispatcher hands it to the job queue after commit. */
+export async function enqueueJob(em: EntityManager, job: string, data: Record<string, unknown>): Promise<void> {
+  await execute(em, 'insert into job_outbox (job, data) values (?, ?::jsonb)', [job, JSON.stringify(data)]);
+}
