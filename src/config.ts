@@ -20,6 +20,16 @@ export interface Config {
   maxTokens: number;
   maxCost: number;
   loginRateLimit: { perEmail: number; perIp: number; windowSeconds: number };
+  jobs: JobSettings;
+}
+
+export interface JobSettings {
+  /** How long a claimed import run stays the worker's without a heartbeat; past it, the run is recovered. */
+  leaseSeconds: number;
+  /** Claims of one run before recovery gives up and ends it FAILED (a run that kills its worker each time). */
+  maxAttempts: number;
+  /** How often the worker's dispatcher looks for new outbox rows. */
+  outboxPollMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -97,6 +107,11 @@ export function loadConfig(env: Env = process.env): Config {
       perEmail: intVar(env, 'LOGIN_MAX_PER_EMAIL', 5, 1, 10000),
       perIp: intVar(env, 'LOGIN_MAX_PER_IP', 30, 1, 100000),
       windowSeconds: intVar(env, 'LOGIN_WINDOW_SECONDS', 900, 1, 86400),
+    },
+    jobs: {
+      leaseSeconds: intVar(env, 'JOB_LEASE_SECONDS', 60, 2, 3600),
+      maxAttempts: intVar(env, 'JOB_MAX_ATTEMPTS', 3, 1, 100),
+      outboxPollMs: intVar(env, 'OUTBOX_POLL_MS', 250, 10, 60_000),
     },
   };
 }

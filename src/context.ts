@@ -14,11 +14,6 @@ export interface AppServices {
   clock: Clock;
   tokens: TokenService;
   /** Enqueues a job for the worker; set once the job queue is up (every role can enqueue). */
-  jobs?: JobQueue;
-}
-
-export interface JobQueue {
-  now(name: string, data: Record<string, unknown>): Promise<void>;
 }
 
 export interface RequestContext extends AppServices {

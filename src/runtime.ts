@@ -13,6 +13,8 @@ import { startEventListener } from './schema/pubsub';
 import { createHttpServer, GRAPHQL_PATH, type HttpServer } from './server/app';
 import { createAgenda, type Agenda } from './jobs/agenda';
 import { defineJobs, scheduleRecurringJobs } from './jobs';
+import { startLeaseRecovery } from './jobs/lease-recovery';
+import { startOutboxDispatcher } from './jobs/outbox-dispatcher';
 
 export interface Runtime {
   app: AppServices;
@@ -53,14 +55,16 @@ export async function startRuntime({ config, role, clock = systemClock, logger, 
     };
     const demoLogin = config.seedDemo ? await seedDemo(db.orm, config.dataDir) : null;
 
-    // Every role can enqueue jobs; only the worker role processes them.
+    // Jobs are enqueued through the outbox table (services/outbox); the worker role hands them to Agenda and runs them.
     const { agenda, close: closeAgenda } = await createAgenda(db.url, log, `${role}-${process.pid}`);
     defineJobs(agenda, app, db.orm);
-    app.jobs = { now: async (name, data) => void (await agenda.now(name, data)) };
     stops.push(closeAgenda);
     if (role !== 'api') {
       await agenda.start();
       await scheduleRecurringJobs(agenda);
+      const dispatcher = startOutboxDispatcher(db.orm, agenda, log, config.jobs.outboxPollMs);
+      const recovery = startLeaseRecovery(app, db.orm);
+      stops.push(() => dispatcher.stop(), () => recovery.stop());
       log.info('worker started');
     }
 

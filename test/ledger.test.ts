@@ -107,7 +107,9 @@ describe('administration.invoices', () => {
     const knex = server.runtime.orm.em.getConnection().getKnex();
     const countQueries = async (first: number) => {
       let queries = 0;
-      const listener = () => (queries += 1);
+      // The worker in this process polls the job outbox and import leases on the same pool: not the page's.
+      const background = /^(begin|commit|rollback)|job_outbox|import_runs/i;
+      const listener = (query: { sql: string }) => (queries += background.test(query.sql.trim()) ? 0 : 1);
       knex.on('query', listener);
       try {
         const data = expectData(await server.gql(InvoicePageDocument, { id: t.b, first }, { token: t.otherOwner.token }));

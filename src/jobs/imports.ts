@@ -1,7 +1,7 @@
 // The import job: runs one queued import run.
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { AppServices } from '../context';
-import { IMPORT_JOB } from '../services/imports/start-import';
+import { IMPORT_JOB } from '../services/imports/run-lease';
 import { runImport } from '../services/imports/run-import';
 import { createJobContext } from './job-context';
 import type { JobDefinition } from './agenda';

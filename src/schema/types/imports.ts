@@ -34,6 +34,8 @@ export class ImportRunType {
   @Field(() => Int) debtorsCreated!: number;
   @Field(() => Int) debtorsUpdated!: number;
   @Field(() => [ImportRowErrorType]) errors!: ImportRowErrorType[];
+  @Field(() => Int, { description: 'How often a worker took the run up; above 1 it was recovered after a worker stopped mid-run.' })
+  attempts!: number;
 }
 
 @ObjectType('ImportRunEdge')

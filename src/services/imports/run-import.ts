@@ -13,25 +13,15 @@ import { applyBookkeepingOpenAmounts } from '../payments/bookkeeping-payments';
 import { upsertBatch, type BatchContext, type BatchCounts } from './bulk-upsert';
 import { storeDocuments } from './documents';
 import { rowsOf } from './row-sources';
+import { assertStillHeld, claimRun, LeaseLostError, lockRunForImport, renewLease, type RunClaim } from './run-lease';
 
 // Rows per round of statements: big enough that per-statement costs vanish, small enough for steady progress.
 const BATCH_SIZE = 2000;
 // Keeps a file full of bad rows from turning the run into megabytes of errors.
 const MAX_STORED_ERRORS = 1000;
 
-/** Tells the job queue the run is alive (Agenda's touch), so a long import is not taken for a crashed one. */
+/** Tells the job queue the run is alive (Agenda's touch), beside the run's own lease. */
 export type Heartbeat = () => Promise<void>;
-
-const HEARTBEAT_INTERVAL_MS = 30_000;
-
-function throttled(heartbeat: Heartbeat): Heartbeat {
-  let last = Date.now();
-  return async () => {
-    if (Date.now() - last < HEARTBEAT_INTERVAL_MS) return;
-    last = Date.now();
-    await heartbeat();
-  };
-}
 
 interface Progress extends BatchCounts {
   rowsRead: number;
@@ -42,20 +32,24 @@ interface Progress extends BatchCounts {
 }
 
 /**
- * Idempotent for the job queue: a run is only picked up while QUEUED, or RUNNING after a
- * crashed worker (its transaction rolled back, so starting over is safe).
+ * Idempotent for the job queue: only the worker whose atomic claim takes the QUEUED run imports it; a second
+ * delivery of the job finds it taken and returns. While it runs, a timer renews the lease (see run-lease.ts).
  */
 export async function runImport(ctx: RequestContext, administrationId: string, runId: string, heartbeat: Heartbeat = async () => undefined): Promise<void> {
+  const { leaseSeconds } = ctx.config.jobs;
+  const claim = await claimRun(ctx.em.fork(), administrationId, runId, leaseSeconds, ctx.clock.now());
+  if (!claim) return;
   const em = tenantEm(ctx, administrationId);
-  const run = await em.findOne(ImportRun, { id: runId });
-  if (!run || (run.status !== ImportStatus.QUEUED && run.status !== ImportStatus.RUNNING)) return;
+  const run = await em.findOneOrFail(ImportRun, { id: runId });
   const administration = await em.findOneOrFail(Administration, { id: administrationId });
   const storage = storageFor(ctx.config);
   const progress: Progress = { rowsRead: 0, storedDocuments: [], invoicesCreated: 0, invoicesUpdated: 0, invoicesClosed: 0, debtorsCreated: 0, debtorsUpdated: 0, errors: [], errorCount: 0 };
-  await saveProgress(ctx, run, progress, { status: ImportStatus.RUNNING, startedAt: ctx.clock.now() });
+  const lease = keepLease(ctx, claim, heartbeat);
+  await publishEvent(ctx.em.fork(), Topic.IMPORT_RUN_UPDATED, administrationId, [runId]);
 
   try {
     await em.transactional(async (tx) => {
+      await lockRunForImport(tx, claim);
       const batch: BatchContext = {
         administrationId,
         currency: administration.currency,
@@ -64,33 +58,73 @@ export async function runImport(ctx: RequestContext, administrationId: string, r
         today: todayIn(ctx.clock, administration.timeZone),
         debtorsWritten: new Map(),
       };
-      await importRows(ctx, tx, run, batch, storage, progress, throttled(heartbeat));
+      await importRows(ctx, tx, run, claim, batch, storage, progress, lease);
+      await assertStillHeld(tx, claim);
     });
   } catch (error) {
-    const message =
-      error instanceof UnreadableFileError ? `The file cannot be read: ${error.message}` : 'The import failed unexpectedly; nothing was imported';
+    lease.stop();
+    await Promise.all(progress.storedDocuments.map((key) => storage.remove(key).catch(() => undefined)));
+    // The run is another worker's now: it writes the outcome.
+    if (error instanceof LeaseLostError) return void ctx.logger.warn({ runId }, error.message);
     if (!(error instanceof UnreadableFileError)) ctx.logger.error({ err: error, runId }, 'import failed');
     const failed = { ...progress, invoicesCreated: 0, invoicesUpdated: 0, invoicesClosed: 0, debtorsCreated: 0, debtorsUpdated: 0 };
-    failed.errors = [{ row: 0, field: null, message }, ...progress.errors];
-    await saveProgress(ctx, run, failed, { status: ImportStatus.FAILED, finishedAt: ctx.clock.now() });
+    failed.errors = [{ row: 0, field: null, message: failureReason(error) }, ...progress.errors];
+    await saveOutcome(ctx, claim, failed, ImportStatus.FAILED);
     await removeSource(storage, run);
-    await Promise.all(progress.storedDocuments.map((key) => storage.remove(key).catch(() => undefined)));
     return;
   }
+  lease.stop();
   const written = progress.rowsRead - progress.errorCount > 0;
   const status = progress.errorCount === 0 ? ImportStatus.SUCCEEDED : written ? ImportStatus.PARTIAL : ImportStatus.FAILED;
-  await saveProgress(ctx, run, progress, { status, finishedAt: ctx.clock.now() });
+  await saveOutcome(ctx, claim, progress, status);
   await removeSource(storage, run);
+}
+
+function failureReason(error: unknown): string {
+  if (error instanceof UnreadableFileError) return `The file cannot be read: ${error.message}`;
+  if (error instanceof ProgressSaveError) return `Saving the import's progress failed (${error.message}); nothing was imported`;
+  return 'The import failed unexpectedly; nothing was imported';
+}
+
+interface Lease {
+  /** Throws LeaseLostError once a renewal found the run taken over; checked between batches. */
+  check(): void;
+  stop(): void;
+}
+
+/** Renews the run's lease every quarter of its length, on a connection of its own, even while a statement runs. */
+function keepLease(ctx: RequestContext, claim: RunClaim, heartbeat: Heartbeat): Lease {
+  const { leaseSeconds } = ctx.config.jobs;
+  let lost = false;
+  const renew = async () => {
+    try {
+      if (!(await renewLease(ctx.em.fork(), claim, leaseSeconds))) lost = true;
+      await heartbeat();
+    } catch (error) {
+      // A missed renewal is not fatal: the lease is four renewals long.
+      ctx.logger.warn({ err: error, runId: claim.runId }, 'import lease renewal failed');
+    }
+  };
+  const timer = setInterval(() => void renew(), (leaseSeconds * 1000) / 4);
+  return {
+    check() {
+      if (lost) throw new LeaseLostError();
+    },
+    stop() {
+      clearInterval(timer);
+    },
+  };
 }
 
 async function importRows(
   ctx: RequestContext,
   tx: EntityManager,
   run: ImportRun,
+  claim: RunClaim,
   batch: BatchContext,
   storage: Storage,
   progress: Progress,
-  heartbeat: Heartbeat,
+  lease: Lease,
 ) {
   // No index: rows go in fast, duplicates do no harm, and the final anti-join hashes the whole table.
   if (run.complete) await execute(tx, 'create temp table import_seen (external_id text not null) on commit drop');
@@ -107,8 +141,8 @@ async function importRows(
       ]);
     }
     await storeDocuments(tx, storage, batch.administrationId, invoices, result.invoiceIds, progress.storedDocuments);
-    await saveProgress(ctx, run, progress);
-    await heartbeat();
+    await saveProgress(ctx, claim, progress);
+    lease.check();
   };
   // One batch is written while the next is parsed: PostgreSQL and the parser work at the same time.
   let writing: Promise<void> = Promise.resolve();
@@ -166,23 +200,24 @@ async function closeAbsentInvoices(tx: EntityManager, batch: BatchContext, progr
   progress.invoicesClosed += result.invoicesClosed;
 }
 
+/** Saving progress failed: the run ends FAILED with this as its reason. */
+class ProgressSaveError extends Error {}
+
+const SAVE = `
+update import_runs set rows_read = ?, invoices_created = ?, invoices_updated = ?, invoices_closed = ?, debtors_created = ?,
+       debtors_updated = ?, errors = ?::jsonb, status = coalesce(?::import_status, status),
+       finished_at = coalesce(?::timestamptz, finished_at), lease_until = case when ?::boolean then null else lease_until end
+ where id = ? and administration_id = ? and attempts = ? and status = 'RUNNING'`;
+
 /**
- * Progress is written outside the import's transaction (a pool connection of its own), so
- * clients see rowsRead grow while the rows themselves only appear at commit.
+ * Progress is written outside the import's transaction (a pool connection of its own), so clients see
+ * rowsRead grow while the rows themselves only appear at commit. Fenced by the attempt: a worker that lost
+ * the run writes nothing.
  */
-async function saveProgress(
-  ctx: RequestContext,
-  run: ImportRun,
-  progress: Progress,
-  change: { status?: ImportStatus; startedAt?: Date; finishedAt?: Date } = {},
-): Promise<void> {
+async function saveProgress(ctx: RequestContext, claim: RunClaim, progress: Progress, outcome: ImportStatus | null = null): Promise<void> {
   const root = ctx.em.fork();
-  await root.getConnection().execute(
-    `update import_runs set rows_read = ?, invoices_created = ?, invoices_updated = ?, invoices_closed = ?, debtors_created = ?,
-            debtors_updated = ?, errors = ?::jsonb, status = coalesce(?::import_status, status),
-            started_at = coalesce(?::timestamptz, started_at), finished_at = coalesce(?::timestamptz, finished_at)
-      where id = ? and administration_id = ?`,
-    [
+  try {
+    await root.getConnection().execute(SAVE, [
       progress.rowsRead,
       progress.invoicesCreated,
       progress.invoicesUpdated,
@@ -190,14 +225,32 @@ async function saveProgress(
       progress.debtorsCreated,
       progress.debtorsUpdated,
       JSON.stringify(progress.errors),
-      change.status ?? null,
-      change.startedAt?.toISOString() ?? null,
-      change.finishedAt?.toISOString() ?? null,
-      run.id,
-      run.administration.id,
-    ],
-  );
-  await publishEvent(root, Topic.IMPORT_RUN_UPDATED, run.administration.id, [run.id]);
+      outcome,
+      outcome ? ctx.clock.now().toISOString() : null,
+      outcome !== null,
+      claim.runId,
+      claim.administrationId,
+      claim.attempt,
+    ]);
+    await publishEvent(root, Topic.IMPORT_RUN_UPDATED, claim.administrationId, [claim.runId]);
+  } catch (error) {
+    throw new ProgressSaveError(error instanceof Error ? error.message : String(error));
+  }
+}
+
+/**
+ * The outcome is tried a few times (a short database blip must not leave the run RUNNING); if it still
+ * cannot be written, the lease runs out and recovery re-queues the run or ends it FAILED.
+ */
+async function saveOutcome(ctx: RequestContext, claim: RunClaim, progress: Progress, outcome: ImportStatus): Promise<void> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await saveProgress(ctx, claim, progress, outcome);
+    } catch (error) {
+      if (attempt === 3) return void ctx.logger.error({ err: error, runId: claim.runId }, 'the import outcome could not be saved; recovery will retry the run');
+      await new Promise((resolve) => setTimeout(resolve, 500 * attempt));
+    }
+  }
 }
 
 async function removeSource(storage: Storage, run: ImportRun): Promise<void> {

@@ -1,4 +1,5 @@
-// Starting an import: the run is recorded QUEUED, its input stored for the worker, and the job enqueued.
+// Starting an import: the run is recorded QUEUED, its input stored for the worker, and its job written to the
+// outbox in the same transaction.
 import { randomUUID } from 'node:crypto';
 import type { RequestContext } from '../../context';
 import { tenantEm } from '../../context';
@@ -7,8 +8,7 @@ import { storageFor } from '../../integrations/storage/storage';
 import { conflict } from '../../schema/errors';
 import { publishEvent, Topic } from '../events/events';
 import { execute } from '../ledger/sql';
-
-export const IMPORT_JOB = 'imports:run';
+import { queueRun } from './run-lease';
 
 export type ImportSource = { kind: 'buffer'; content: Buffer } | { kind: 'file'; path: string };
 
@@ -44,10 +44,9 @@ export async function startImport(ctx: RequestContext, administrationId: string,
       createdAt: ctx.clock.now(),
     });
     await em.flush();
+    await queueRun(em, administrationId, created.id, ctx.config.jobs.leaseSeconds);
     await publishEvent(em, Topic.IMPORT_RUN_UPDATED, administrationId, [created.id]);
     return created;
   });
-  if (!ctx.jobs) throw new Error('no job queue in this process');
-  await ctx.jobs.now(IMPORT_JOB, { administrationId, runId: run.id });
   return run;
 }
