@@ -14,6 +14,23 @@ export default tseslint.config(
     },
   },
   {
+    // Layering: the domain, services, jobs and integrations know nothing of GraphQL types; resolvers map to them.
+    // Coded errors (schema/errors) are the one shared piece: a service decides that input is bad.
+    files: ['src/domain/**/*.ts', 'src/services/**/*.ts', 'src/jobs/**/*.ts', 'src/integrations/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'type-graphql', message: 'GraphQL types belong in src/schema and src/resolvers' }],
+          patterns: [
+            { group: ['**/schema/*', '!**/schema/errors'], message: 'GraphQL types belong in src/schema and src/resolvers' },
+            { group: ['**/resolvers/**'], message: 'services are called by resolvers, not the other way round' },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['**/*.js', '**/*.cjs'],
     languageOptions: { sourceType: 'commonjs', globals: { module: 'writable', require: 'readonly', __dirname: 'readonly', process: 'readonly' } },
     rules: { '@typescript-eslint/no-require-imports': 'off' },

@@ -2,7 +2,7 @@
 import { signUp, type Actor } from './support/actors';
 import { errorCode } from './support/assertions';
 import { postGraphql, startTestServer, type TestServer } from './support/server';
-import { pageSize } from '../src/schema/pagination';
+import { pageSize } from '../src/services/lists/pagination';
 
 let server: TestServer;
 let user: Actor;

@@ -1,5 +1,6 @@
 // The contract's scalars: DateTime (UTC instant), Date (calendar day) and Decimal (money as a string).
 import { GraphQLError, GraphQLScalarType, Kind, type ValueNode } from 'graphql';
+import { isCalendarDate } from '../domain/dates';
 
 function invalid(scalar: string, value: unknown): GraphQLError {
   return new GraphQLError(`${scalar} cannot represent ${JSON.stringify(value)}`, { extensions: { code: 'BAD_USER_INPUT' } });
@@ -27,13 +28,6 @@ export const DateTimeScalar = new GraphQLScalarType<Date, string>({
     return this.parseValue!(literalString('DateTime', ast));
   },
 });
-
-/** True for a real calendar date written YYYY-MM-DD (no 2026-02-30). */
-export function isCalendarDate(value: string): boolean {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
-  const date = new Date(`${value}T00:00:00Z`);
-  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === value;
-}
 
 export const DateScalar = new GraphQLScalarType<string, string>({
   name: 'Date',

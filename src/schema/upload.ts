@@ -1,14 +1,7 @@
 // The Upload scalar of GraphQL multipart requests. graphql-upload's own scalar is ESM-only and the schema
 // is built synchronously from CommonJS, so this is its equivalent: the value is the upload's promise.
 import { GraphQLError, GraphQLScalarType } from 'graphql';
-import type { Readable } from 'node:stream';
-
-export interface FileUpload {
-  filename: string;
-  mimetype: string;
-  encoding: string;
-  createReadStream(): Readable;
-}
+import type { FileUpload } from '../domain/files';
 
 export const UploadScalar = new GraphQLScalarType<Promise<FileUpload>, never>({
   name: 'Upload',
@@ -26,5 +19,3 @@ export const UploadScalar = new GraphQLScalarType<Promise<FileUpload>, never>({
     throw new GraphQLError('Upload serialization unsupported');
   },
 });
-
-export const MAX_UPLOAD_BYTES = 100 * 1024 * 1024;

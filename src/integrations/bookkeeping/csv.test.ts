@@ -103,7 +103,7 @@ describe('parseCsvInvoices', () => {
       [4, 'amount', "amount is not a valid amount: '12.345'"],
       [5, 'openAmount', 'openAmount (150.00) exceeds amount (100.00)'],
       [6, 'issueDate', "issueDate is not a valid date (use YYYY-MM-DD or DD-MM-YYYY): '31-02-2024'"],
-      [7, 'currency', "unknown currency 'XYZ'"],
+      [7, 'currency', "unknown currency 'XYZ' (use an ISO 4217 code such as EUR)"],
       [8, 'debtorType', "debtorType must be BUSINESS or PRIVATE: 'company'"],
       [9, 'debtorEmail', "debtorEmail is not a valid e-mail address: 'beta at example.com'"],
       [10, 'dueDate', 'dueDate is required'],

@@ -3,8 +3,8 @@ import { splitStreetAndNumber } from './address';
 import { parseAmountCents } from './amount';
 import { normalizeEmail, normalizePhone } from './contact';
 import { isCountryCode, normalizeCountry } from './country';
-import { normalizeCurrency } from './currency';
 import { parseIsoDate } from './date';
+import { fitsCurrency, isoCurrency, minorDigits } from '../../domain/currencies';
 import type { DebtorKind, ImportedInvoice, ImportRowError, ParsedRow } from './types';
 
 /** Field names in the order they are validated; also the accepted CSV column names (case-insensitive). */
@@ -106,9 +106,12 @@ function toInvoice(raw: RawInvoiceRow, dueDateRequired: boolean): Omit<ImportedI
   }
 
   const currencyText = value('currency');
-  const currency = currencyText === null ? null : normalizeCurrency(currencyText);
+  const currency = currencyText === null ? null : isoCurrency(currencyText);
   if (currencyText !== null && currency === null) {
-    throw new RowError('currency', `unknown currency '${currencyText}'`);
+    throw new RowError('currency', `unknown currency '${currencyText}' (use an ISO 4217 code such as EUR)`);
+  }
+  if (currency !== null && !(fitsCurrency(amountCents, currency) && fitsCurrency(openAmountCents, currency))) {
+    throw new RowError('currency', `${currency} amounts have ${minorDigits(currency)} decimals; '${value('amount')}' / '${value('openAmount')}' has more`);
   }
 
   const debtorExternalId = required('debtorExternalId');

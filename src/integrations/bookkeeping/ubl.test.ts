@@ -187,7 +187,7 @@ describe('parseUblDocument', () => {
   it('applies the shared currency and e-mail rules', () => {
     const badCurrency = fixture('invoice-due-date.xml').toString().replace('<cbc:PayableAmount currencyID="EUR">', '<cbc:PayableAmount currencyID="XYZ">');
     expect(parseUblDocument(Buffer.from(badCurrency), 1)).toMatchObject({
-      error: { field: 'currency', message: "unknown currency 'XYZ' (UBL: cbc:PayableAmount/@currencyID or cbc:DocumentCurrencyCode)" },
+      error: { field: 'currency', message: "unknown currency 'XYZ' (use an ISO 4217 code such as EUR) (UBL: cbc:PayableAmount/@currencyID or cbc:DocumentCurrencyCode)" },
     });
     const badEmail = fixture('invoice-due-date.xml').toString().replace('Administratie@Jansen.NL', 'administratie-at-jansen.nl');
     expect(parseUblDocument(Buffer.from(badEmail), 1)).toMatchObject({ error: { field: 'debtorEmail' } });

@@ -2,8 +2,9 @@
 import { Arg, Ctx, FieldResolver, Int, Resolver, Root } from 'type-graphql';
 import type { RequestContext } from '../../context';
 import type { Debtor } from '../../entities/Debtor';
-import { centsToDecimal } from '../../schema/money';
-import { AddressType, AttentionReason, DebtorType_, InvoiceConnection, MoneyType } from '../../schema/types/ledger';
+import { centsToDecimal, moneyPerCurrency } from '../../domain/money';
+import { AddressType, DebtorType_, InvoiceConnection, MoneyType } from '../../schema/types/ledger';
+import { AttentionReason } from '../../domain/attention';
 import { loadersFor, scopedKey } from '../../services/ledger/loaders';
 import { listInvoices } from '../../services/ledger/invoice-service';
 
@@ -16,15 +17,26 @@ export class DebtorResolver {
     return { street, houseNumber, postcode, city, country };
   }
 
-  @FieldResolver(() => MoneyType)
+  @FieldResolver(() => MoneyType, { description: "in the administration's currency only" })
   async openAmount(@Ctx() ctx: RequestContext, @Root() debtor: Debtor): Promise<MoneyType> {
+    const [sums, currency] = await this.openSums(ctx, debtor);
+    return { amount: centsToDecimal(sums.get(currency) ?? 0n), currency };
+  }
+
+  @FieldResolver(() => [MoneyType], { description: 'one per currency with open invoices' })
+  async openAmounts(@Ctx() ctx: RequestContext, @Root() debtor: Debtor): Promise<MoneyType[]> {
+    return moneyPerCurrency(...(await this.openSums(ctx, debtor)));
+  }
+
+  /** The debtor's open sums per currency and the administration's currency, batched across a page. */
+  private async openSums(ctx: RequestContext, debtor: Debtor): Promise<[Map<string, bigint>, string]> {
     const loaders = loadersFor(ctx);
     const administrationId = debtor.administration.id;
-    const [cents, administration] = await Promise.all([
-      loaders.debtorOpenAmount.load(scopedKey(administrationId, debtor.id)),
+    const [sums, administration] = await Promise.all([
+      loaders.debtorOpenAmounts.load(scopedKey(administrationId, debtor.id)),
       loaders.administration.load(administrationId),
     ]);
-    return { amount: centsToDecimal(cents), currency: administration.currency };
+    return [sums, administration.currency];
   }
 
   @FieldResolver(() => InvoiceConnection)

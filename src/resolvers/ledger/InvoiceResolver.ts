@@ -2,8 +2,9 @@
 import { Ctx, FieldResolver, Int, Resolver, Root } from 'type-graphql';
 import type { RequestContext } from '../../context';
 import { type Invoice, InvoiceStatus } from '../../entities/Invoice';
-import { centsToDecimal } from '../../schema/money';
-import { AttentionReason, DebtorType_, DocumentType, InvoiceType, MoneyType } from '../../schema/types/ledger';
+import { centsToDecimal } from '../../domain/money';
+import { DebtorType_, DocumentType, InvoiceType, MoneyType } from '../../schema/types/ledger';
+import { AttentionReason } from '../../domain/attention';
 import { loadersFor, scopedKey } from '../../services/ledger/loaders';
 import { invoiceAttention, phaseOf } from '../../services/ledger/phases';
 import { daysBetween, todayOf } from '../../services/ledger/today';
@@ -43,8 +44,12 @@ export class InvoiceResolver {
   @FieldResolver(() => [AttentionReason])
   async attentionReasons(@Ctx() ctx: RequestContext, @Root() invoice: Invoice): Promise<AttentionReason[]> {
     if (invoice.status !== InvoiceStatus.OPEN) return [];
-    const debtor = await loadersFor(ctx).debtor.load(scopedKey(invoice.administration.id, invoice.debtor.id));
-    return invoiceAttention(invoice, debtor ?? { email: null });
+    const administrationId = invoice.administration.id;
+    const [debtor, today] = await Promise.all([
+      loadersFor(ctx).debtor.load(scopedKey(administrationId, invoice.debtor.id)),
+      todayOf(ctx, administrationId),
+    ]);
+    return invoiceAttention(invoice, debtor ?? { email: null }, today);
   }
 
   @FieldResolver(() => [DocumentType])

@@ -3,7 +3,7 @@ import { Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
 import type { RequestContext } from '../../context';
 import type { Payment } from '../../entities/Payment';
 import { notFound } from '../../schema/errors';
-import { centsToDecimal } from '../../schema/money';
+import { centsToDecimal } from '../../domain/money';
 import { DebtorType_, InvoiceType, MoneyType, PaymentType } from '../../schema/types/ledger';
 import { loadersFor, scopedKey } from '../../services/ledger/loaders';
 

@@ -3,7 +3,7 @@ import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-gr
 import { DebtorType } from '../../entities/Debtor';
 import { ImportStatus } from '../../entities/ImportRun';
 import { DateScalar, DecimalScalar } from '../scalars';
-import { PageInfoType } from './ledger';
+import { connectionOf } from './connection';
 
 export enum ImportFormat {
   CSV = 'CSV',
@@ -38,18 +38,7 @@ export class ImportRunType {
   attempts!: number;
 }
 
-@ObjectType('ImportRunEdge')
-export class ImportRunEdge {
-  @Field(() => String) cursor!: string;
-  @Field(() => ImportRunType) node!: ImportRunType;
-}
-
-@ObjectType('ImportRunConnection')
-export class ImportRunConnection {
-  @Field(() => [ImportRunEdge]) edges!: ImportRunEdge[];
-  @Field(() => PageInfoType) pageInfo!: PageInfoType;
-  @Field(() => Int) totalCount!: number;
-}
+export const ImportRunConnection = connectionOf(ImportRunType, 'ImportRun');
 
 @InputType('DebtorImportInput')
 export class DebtorImportInput {

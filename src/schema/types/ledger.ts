@@ -4,17 +4,9 @@ import { DebtorType } from '../../entities/Debtor';
 import { InvoiceStatus } from '../../entities/Invoice';
 import { PaymentSource, PaymentStatus } from '../../entities/Payment';
 import { DateScalar, DecimalScalar } from '../scalars';
+import { AttentionReason } from '../../domain/attention';
+import { connectionOf } from './connection';
 
-export enum AttentionReason {
-  MISSING_EMAIL = 'MISSING_EMAIL',
-  EMAIL_BOUNCED = 'EMAIL_BOUNCED',
-  UNREAD_REPLY = 'UNREAD_REPLY',
-  PAYMENT_PLAN_BREACHED = 'PAYMENT_PLAN_BREACHED',
-  COLLECTION_COSTS_UNDECIDED = 'COLLECTION_COSTS_UNDECIDED',
-  DISPUTED = 'DISPUTED',
-  /** Not in the contract yet: the daily import from the bookkeeping is failing. */
-  IMPORT_FAILED = 'IMPORT_FAILED',
-}
 
 registerEnumType(DebtorType, { name: 'DebtorType' });
 registerEnumType(InvoiceStatus, { name: 'InvoiceStatus' });
@@ -26,12 +18,6 @@ registerEnumType(AttentionReason, { name: 'AttentionReason' });
 export class MoneyType {
   @Field(() => DecimalScalar) amount!: string;
   @Field(() => String) currency!: string;
-}
-
-@ObjectType('PageInfo')
-export class PageInfoType {
-  @Field(() => Boolean) hasNextPage!: boolean;
-  @Field(() => String, { nullable: true }) endCursor!: string | null;
 }
 
 @ObjectType('Address')
@@ -113,44 +99,11 @@ export class PaymentFilter {
   @Field(() => PaymentSource, { nullable: true }) source?: PaymentSource | null;
 }
 
-@ObjectType('InvoiceEdge')
-export class InvoiceEdge {
-  @Field(() => String) cursor!: string;
-  @Field(() => InvoiceType) node!: InvoiceType;
-}
+export const InvoiceConnection = connectionOf(InvoiceType, 'Invoice');
 
-@ObjectType('InvoiceConnection')
-export class InvoiceConnection {
-  @Field(() => [InvoiceEdge]) edges!: InvoiceEdge[];
-  @Field(() => PageInfoType) pageInfo!: PageInfoType;
-  @Field(() => Int) totalCount!: number;
-}
+export const DebtorConnection = connectionOf(DebtorType_, 'Debtor');
 
-@ObjectType('DebtorEdge')
-export class DebtorEdge {
-  @Field(() => String) cursor!: string;
-  @Field(() => DebtorType_) node!: DebtorType_;
-}
-
-@ObjectType('DebtorConnection')
-export class DebtorConnection {
-  @Field(() => [DebtorEdge]) edges!: DebtorEdge[];
-  @Field(() => PageInfoType) pageInfo!: PageInfoType;
-  @Field(() => Int) totalCount!: number;
-}
-
-@ObjectType('PaymentEdge')
-export class PaymentEdge {
-  @Field(() => String) cursor!: string;
-  @Field(() => PaymentType) node!: PaymentType;
-}
-
-@ObjectType('PaymentConnection')
-export class PaymentConnection {
-  @Field(() => [PaymentEdge]) edges!: PaymentEdge[];
-  @Field(() => PageInfoType) pageInfo!: PageInfoType;
-  @Field(() => Int) totalCount!: number;
-}
+export const PaymentConnection = connectionOf(PaymentType, 'Payment');
 
 @ObjectType('DashboardPhase')
 export class DashboardPhaseType {
@@ -170,6 +123,9 @@ export class AttentionCountType {
 export class DashboardType {
   @Field(() => [DashboardPhaseType]) phases!: DashboardPhaseType[];
   @Field(() => [AttentionCountType]) attention!: AttentionCountType[];
-  @Field(() => MoneyType) openAmount!: MoneyType;
-  @Field(() => MoneyType) overdueAmount!: MoneyType;
+  @Field(() => MoneyType, { description: "in the administration's currency only" }) openAmount!: MoneyType;
+  @Field(() => MoneyType, { description: "in the administration's currency only" }) overdueAmount!: MoneyType;
+  @Field(() => [MoneyType], { description: "one per currency with open invoices, the administration's first; sums never mix currencies" })
+  openAmounts!: MoneyType[];
+  @Field(() => [MoneyType], { description: 'one per currency with overdue invoices' }) overdueAmounts!: MoneyType[];
 }

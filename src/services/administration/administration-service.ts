@@ -8,13 +8,12 @@ import { User } from '../../entities/User';
 import { roleIn } from '../../auth/auth-checker';
 import { badInput, conflict, forbidden, notFound } from '../../schema/errors';
 import { normalizeEmail } from '../identity/identity-service';
-
-const CURRENCIES = new Set(Intl.supportedValuesOf('currency'));
+import { isoCurrency } from '../../domain/currencies';
 
 export function validCurrency(code: string, field = 'currency'): string {
-  const upper = code.trim().toUpperCase();
-  if (!CURRENCIES.has(upper)) throw badInput(`Unknown currency '${code}'; use an ISO-4217 code such as EUR`, field);
-  return upper;
+  const iso = isoCurrency(code);
+  if (iso === null) throw badInput(`Unknown currency '${code}'; use an ISO-4217 code such as EUR`, field);
+  return iso;
 }
 
 export async function createAdministration(ctx: RequestContext, name: string, currency?: string | null) {

@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
-import { MAX_UPLOAD_BYTES } from '../../schema/upload';
+import { MAX_UPLOAD_BYTES } from '../../domain/files';
 
 export class FetchError extends Error {}
 

@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { pipeline } from 'node:stream/promises';
 import type { RequestContext } from '../../context';
 import { badInput } from '../../schema/errors';
-import { MAX_UPLOAD_BYTES, type FileUpload } from '../../schema/upload';
+import { MAX_UPLOAD_BYTES, type FileUpload } from '../../domain/files';
 import { startImport } from './start-import';
 
 /** Never held in memory: the stream goes to disk, and graphql-upload stops it past 100 MB. */

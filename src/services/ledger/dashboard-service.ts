@@ -1,23 +1,21 @@
-// The dashboard: open invoices per phase, attention counts and totals, in one aggregate query.
+// The dashboard: open invoices per phase, attention counts and totals per currency, in one aggregate query.
 import type { RequestContext } from '../../context';
 import { tenantEm } from '../../context';
 import { InvoiceStatus } from '../../entities/Invoice';
-import { centsToDecimal } from '../../schema/money';
-import { AttentionReason } from '../../schema/types/ledger';
-import { loadersFor } from './loaders';
-import { PHASES } from './phases';
-import { execute } from './sql';
+import { AttentionReason } from '../../domain/attention';
+import { addTo, centsToDecimal, moneyPerCurrency } from '../../domain/money';
 import { importSourceFailing } from '../imports/import-source-service';
+import { loadersFor } from './loaders';
+import { attentionSql, openPhaseSql, PHASES } from './phases';
+import { execute } from './sql';
 import { todayOf } from './today';
 
-interface Totals {
-  not_due_count: number;
-  not_due_open: string;
-  overdue_count: number;
+interface Group {
+  phase: string;
+  currency: string;
+  invoices: number;
+  open: string;
   overdue_open: string;
-  on_hold_count: number;
-  on_hold_open: string;
-  on_hold_overdue_open: string;
   missing_email: number;
   disputed: number;
 }
@@ -25,42 +23,58 @@ interface Totals {
 export async function dashboard(ctx: RequestContext, administrationId: string) {
   const em = tenantEm(ctx, administrationId);
   const today = await todayOf(ctx, administrationId);
-  const { currency } = await loadersFor(ctx).administration.load(administrationId);
-  // The FILTER conditions mirror phaseOf and invoiceAttention (phases.ts).
-  const [t] = await execute<Totals>(
+  const { currency: primary } = await loadersFor(ctx).administration.load(administrationId);
+  // Phases and attention come from the rules in phases.ts, compiled to SQL: the dashboard cannot disagree with a list.
+  const [phaseSql, phaseBindings] = openPhaseSql(today);
+  const [missingSql, missingBindings] = attentionSql(AttentionReason.MISSING_EMAIL, today);
+  const [disputedSql, disputedBindings] = attentionSql(AttentionReason.DISPUTED, today);
+  const groups = await execute<Group>(
     em,
-    `select
-       count(*) filter (where not i.on_hold and i.due_date >= ?)::int as not_due_count,
-       coalesce(sum(i.open_amount) filter (where not i.on_hold and i.due_date >= ?), 0)::text as not_due_open,
-       count(*) filter (where not i.on_hold and i.due_date < ?)::int as overdue_count,
-       coalesce(sum(i.open_amount) filter (where not i.on_hold and i.due_date < ?), 0)::text as overdue_open,
-       count(*) filter (where i.on_hold)::int as on_hold_count,
-       coalesce(sum(i.open_amount) filter (where i.on_hold), 0)::text as on_hold_open,
-       coalesce(sum(i.open_amount) filter (where i.on_hold and i.due_date < ?), 0)::text as on_hold_overdue_open,
-       count(*) filter (where d.email is null)::int as missing_email,
-       count(*) filter (where i.on_hold)::int as disputed
+    `select ${phaseSql} as phase, i.currency,
+       count(*)::int as invoices,
+       sum(i.open_amount)::text as open,
+       coalesce(sum(i.open_amount) filter (where i.due_date < ?), 0)::text as overdue_open,
+       count(*) filter (where ${missingSql})::int as missing_email,
+       count(*) filter (where ${disputedSql})::int as disputed
      from invoices i join debtors d on d.id = i.debtor_id
-     where i.administration_id = ? and i.status = ?`,
-    [today, today, today, today, today, administrationId, InvoiceStatus.OPEN],
+     where i.administration_id = ? and i.status = ?
+     group by 1, 2`,
+    [...phaseBindings, today, ...missingBindings, ...disputedBindings, administrationId, InvoiceStatus.OPEN],
   );
-  const money = (cents: string | bigint) => ({ amount: centsToDecimal(cents), currency });
-  const perPhase: Record<string, [number, string]> = {
-    NOT_DUE: [t.not_due_count, t.not_due_open],
-    OVERDUE: [t.overdue_count, t.overdue_open],
-    ON_HOLD: [t.on_hold_count, t.on_hold_open],
-  };
-  const phases = PHASES.map(({ key, label }) => ({ key, label, invoiceCount: perPhase[key][0], openAmount: money(perPhase[key][1]) }));
-  const open = BigInt(t.not_due_open) + BigInt(t.overdue_open) + BigInt(t.on_hold_open);
+
+  const open = new Map<string, bigint>();
+  // Overdue money includes overdue invoices on hold: they are still late, just not chased.
+  const overdue = new Map<string, bigint>();
+  const perPhase = new Map<string, { invoices: number; open: bigint }>(PHASES.map((p) => [p.key, { invoices: 0, open: 0n }]));
+  let missingEmail = 0;
+  let disputed = 0;
+  for (const g of groups) {
+    addTo(open, g.currency, BigInt(g.open));
+    addTo(overdue, g.currency, BigInt(g.overdue_open));
+    const phase = perPhase.get(g.phase)!;
+    phase.invoices += g.invoices;
+    // A single Money covers the administration's currency only; other currencies are in the *Amounts lists.
+    if (g.currency === primary) phase.open += BigInt(g.open);
+    missingEmail += g.missing_email;
+    disputed += g.disputed;
+  }
+  const money = (cents: bigint) => ({ amount: centsToDecimal(cents), currency: primary });
   return {
-    phases,
+    phases: PHASES.map(({ key, label }) => ({
+      key,
+      label,
+      invoiceCount: perPhase.get(key)!.invoices,
+      openAmount: money(perPhase.get(key)!.open),
+    })),
     attention: [
-      { reason: AttentionReason.MISSING_EMAIL, count: t.missing_email },
-      { reason: AttentionReason.DISPUTED, count: t.disputed },
+      { reason: AttentionReason.MISSING_EMAIL, count: missingEmail },
+      { reason: AttentionReason.DISPUTED, count: disputed },
       // The administration itself needs attention until its daily import succeeds again.
       { reason: AttentionReason.IMPORT_FAILED, count: (await importSourceFailing(ctx, administrationId)) ? 1 : 0 },
     ],
-    openAmount: money(open),
-    // Overdue money includes overdue invoices on hold: they are still late, just not chased.
-    overdueAmount: money(BigInt(t.overdue_open) + BigInt(t.on_hold_overdue_open)),
+    openAmount: money(open.get(primary) ?? 0n),
+    overdueAmount: money(overdue.get(primary) ?? 0n),
+    openAmounts: moneyPerCurrency(open, primary),
+    overdueAmounts: moneyPerCurrency(overdue, primary),
   };
 }

@@ -5,10 +5,11 @@ import { Debtor } from '../../entities/Debtor';
 import type { DebtorType } from '../../entities/Debtor';
 import { isUuid } from '../../auth/tenant-source';
 import { notFound } from '../../schema/errors';
-import type { AttentionReason } from '../../schema/types/ledger';
-import { applyKeyset, toPage, type KeysetSpec, type Page } from './connection';
+import type { AttentionReason } from '../../domain/attention';
+import { listPage, type ListSpec, type Page } from '../lists/list-page';
 import { whereDebtorAttention } from './phases';
-import { execute, knex, likePattern, type Row } from './sql';
+import { todayOf } from './today';
+import { knex, likePattern } from './sql';
 
 export interface DebtorFilterInput {
   attention?: boolean | null;
@@ -17,8 +18,11 @@ export interface DebtorFilterInput {
   search?: string | null;
 }
 
-const DEBTOR_KEYSET: KeysetSpec<Debtor> = {
-  columns: ['d.name', 'd.id'],
+const DEBTOR_LIST: ListSpec<Debtor> = {
+  entity: Debtor,
+  alias: 'd',
+  columns: ['name', 'id'],
+  direction: 'asc',
   keyOf: (debtor) => [debtor.name, debtor.id],
   valid: ([name, id]) => typeof name === 'string' && typeof id === 'string' && isUuid(id),
 };
@@ -32,19 +36,16 @@ export async function listDebtors(
 ): Promise<Page<Debtor>> {
   const em = tenantEm(ctx, administrationId);
   const k = knex(em);
+  const today = await todayOf(ctx, administrationId);
   const base = k('debtors as d').where('d.administration_id', administrationId);
   const f = filter ?? {};
   if (f.type) base.where('d.type', f.type);
-  if (f.attention === true || f.attentionReason) whereDebtorAttention(base, k, f.attentionReason ?? null);
-  if (f.attention === false) base.whereNot((q) => whereDebtorAttention(q, k, null));
+  if (f.attention === true || f.attentionReason) whereDebtorAttention(base, k, f.attentionReason ?? null, today);
+  if (f.attention === false) base.whereNot((q) => whereDebtorAttention(q, k, null, today));
   const search = f.search?.trim();
   if (search) base.where((q) => q.whereILike('d.name', likePattern(search)).orWhereILike('d.external_id', likePattern(search)));
 
-  const [{ count }] = await execute<{ count: number }>(em, base.clone().select(k.raw('count(*)::int as count')));
-  const pageQuery = base.clone().select('d.*');
-  const size = applyKeyset(pageQuery, DEBTOR_KEYSET as KeysetSpec<unknown>, first, after);
-  const rows = await execute<Row>(em, pageQuery);
-  return toPage(rows.map((row) => em.map(Debtor, row)), size, count, DEBTOR_KEYSET);
+  return listPage(em, base, DEBTOR_LIST, { first, after });
 }
 
 export async function getDebtor(ctx: RequestContext, administrationId: string, id: string): Promise<Debtor> {

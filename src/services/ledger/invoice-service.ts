@@ -3,12 +3,11 @@ import type { RequestContext } from '../../context';
 import { tenantEm } from '../../context';
 import { Invoice, InvoiceStatus } from '../../entities/Invoice';
 import { isUuid } from '../../auth/tenant-source';
-import { isCalendarDate } from '../../schema/scalars';
 import { badInput, notFound } from '../../schema/errors';
-import type { AttentionReason } from '../../schema/types/ledger';
-import { applyKeyset, toPage, type KeysetSpec, type Page } from './connection';
+import type { AttentionReason } from '../../domain/attention';
+import { listPage, validDateAndId, type ListSpec, type Page } from '../lists/list-page';
 import { PHASE_KEYS, wherePhase, whereInvoiceAttention, type PhaseKey } from './phases';
-import { execute, knex, likePattern, type Row } from './sql';
+import { knex, likePattern } from './sql';
 import { todayOf } from './today';
 
 export interface InvoiceFilterInput {
@@ -21,10 +20,13 @@ export interface InvoiceFilterInput {
   search?: string | null;
 }
 
-const INVOICE_KEYSET: KeysetSpec<Invoice> = {
-  columns: ['i.due_date', 'i.id'],
+const INVOICE_LIST: ListSpec<Invoice> = {
+  entity: Invoice,
+  alias: 'i',
+  columns: ['due_date', 'id'],
+  direction: 'asc',
   keyOf: (invoice) => [invoice.dueDate, invoice.id],
-  valid: ([due, id]) => typeof due === 'string' && isCalendarDate(due) && typeof id === 'string' && isUuid(id),
+  valid: validDateAndId,
 };
 
 /** Invoices of an administration by due date, then id; every filter narrows the same query. */
@@ -50,17 +52,12 @@ export async function listInvoices(
   }
   if (f.overdue === true) base.where('i.status', InvoiceStatus.OPEN).where('i.due_date', '<', today);
   if (f.overdue === false) base.where((q) => q.whereNot('i.status', InvoiceStatus.OPEN).orWhere('i.due_date', '>=', today));
-  if (f.attention === true || f.attentionReason) whereInvoiceAttention(base, f.attentionReason ?? null);
-  if (f.attention === false) base.whereNot((q) => whereInvoiceAttention(q, null));
+  if (f.attention === true || f.attentionReason) whereInvoiceAttention(base, f.attentionReason ?? null, today);
+  if (f.attention === false) base.whereNot((q) => whereInvoiceAttention(q, null, today));
   const search = f.search?.trim();
   if (search) base.where((q) => q.whereILike('i.number', likePattern(search)).orWhereILike('d.name', likePattern(search)));
 
-  const [{ count }] = await execute<{ count: number }>(em, base.clone().select(knex(em).raw('count(*)::int as count')));
-  const pageQuery = base.clone().select('i.*');
-  const size = applyKeyset(pageQuery, INVOICE_KEYSET as KeysetSpec<unknown>, first, after);
-  const rows = await execute<Row>(em, pageQuery);
-  const invoices = rows.map((row) => em.map(Invoice, row));
-  return toPage(invoices, size, count, INVOICE_KEYSET);
+  return listPage(em, base, INVOICE_LIST, { first, after });
 }
 
 export async function getInvoice(ctx: RequestContext, administrationId: string, id: string): Promise<Invoice> {

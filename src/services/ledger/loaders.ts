@@ -13,7 +13,8 @@ export interface Loaders {
   administration: DataLoader<string, Administration>;
   /** Keys are `${administrationId}:${id}`: every load is scoped to one tenant. */
   debtor: DataLoader<string, Debtor | null>;
-  debtorOpenAmount: DataLoader<string, bigint>;
+  /** Open amount per currency. */
+  debtorOpenAmounts: DataLoader<string, Map<string, bigint>>;
   debtorHasDisputed: DataLoader<string, boolean>;
   invoiceDocuments: DataLoader<string, Document[]>;
   paymentInvoices: DataLoader<string, Invoice[]>;
@@ -51,19 +52,21 @@ function createLoaders(ctx: RequestContext): Loaders {
         return new Map(rows.map((d) => [d.id, d]));
       }, null),
     ),
-    debtorOpenAmount: new DataLoader(
+    debtorOpenAmounts: new DataLoader(
       scoped(async (administrationId, ids) => {
         const em = tenantEm(ctx, administrationId);
-        const rows = await execute<{ debtor_id: string; open: string }>(
+        const rows = await execute<{ debtor_id: string; currency: string; open: string }>(
           em,
           knex(em)('invoices')
-            .select('debtor_id', knex(em).raw('sum(open_amount)::text as open'))
+            .select('debtor_id', 'currency', knex(em).raw('sum(open_amount)::text as open'))
             .where({ administration_id: administrationId, status: InvoiceStatus.OPEN })
             .whereIn('debtor_id', ids)
-            .groupBy('debtor_id'),
+            .groupBy('debtor_id', 'currency'),
         );
-        return new Map(rows.map((r) => [r.debtor_id, BigInt(r.open)]));
-      }, 0n),
+        const sums = new Map<string, Map<string, bigint>>();
+        for (const r of rows) sums.set(r.debtor_id, (sums.get(r.debtor_id) ?? new Map()).set(r.currency, BigInt(r.open)));
+        return sums;
+      }, new Map<string, bigint>()),
     ),
     debtorHasDisputed: new DataLoader(
       scoped(async (administrationId, ids) => {

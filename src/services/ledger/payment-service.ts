@@ -2,13 +2,12 @@
 import type { RequestContext } from '../../context';
 import { tenantEm } from '../../context';
 import { Payment, PaymentSource, type PaymentStatus } from '../../entities/Payment';
-import { isUuid } from '../../auth/tenant-source';
 import { badInput } from '../../schema/errors';
-import { decimalToCents } from '../../schema/money';
-import { isCalendarDate } from '../../schema/scalars';
+import { decimalToCents } from '../../domain/money';
+import { isCalendarDate } from '../../domain/dates';
 import { recordPaymentMadeHere } from '../payments/record-payment';
-import { applyKeyset, toPage, type KeysetSpec, type Page } from './connection';
-import { execute, knex, type Row } from './sql';
+import { byCreatedAt, listPage, type ListSpec, type Page } from '../lists/list-page';
+import { knex } from './sql';
 import { todayOf } from './today';
 
 /**
@@ -37,11 +36,7 @@ export async function registerPayment(
   );
 }
 
-const PAYMENT_KEYSET: KeysetSpec<Payment> = {
-  columns: ['p.created_at', 'p.id'],
-  keyOf: (payment) => [payment.createdAt.toISOString(), payment.id],
-  valid: ([at, id]) => typeof at === 'string' && !Number.isNaN(Date.parse(at)) && typeof id === 'string' && isUuid(id),
-};
+const PAYMENT_LIST: ListSpec<Payment> = { entity: Payment, alias: 'p', direction: 'asc', ...byCreatedAt };
 
 /** Payments in the order they were created. */
 export async function listPayments(
@@ -55,11 +50,7 @@ export async function listPayments(
   const base = knex(em)('payments as p').where('p.administration_id', administrationId);
   if (filter?.status) base.where('p.status', filter.status);
   if (filter?.source) base.where('p.source', filter.source);
-  const [{ count }] = await execute<{ count: number }>(em, base.clone().select(knex(em).raw('count(*)::int as count')));
-  const pageQuery = base.clone().select('p.*');
-  const size = applyKeyset(pageQuery, PAYMENT_KEYSET as KeysetSpec<unknown>, first, after);
-  const rows = await execute<Row>(em, pageQuery);
-  return toPage(rows.map((row) => em.map(Payment, row)), size, count, PAYMENT_KEYSET);
+  return listPage(em, base, PAYMENT_LIST, { first, after });
 }
 
 /** Loads a payment for a live event, scoped to the subscriber's administration. */

@@ -1,67 +1,123 @@
-// Dashboard phases and attention reasons: the one place that decides where an invoice stands.
+// Where an invoice stands (its phase) and why it needs attention, each written once as data. The same rule is
+// evaluated in JavaScript (one invoice), compiled to a WHERE clause (lists) and to a CASE expression (the dashboard),
+// so the three can never disagree. Later areas (reminder steps, cases, payment plans) add rules here.
 import type { Knex } from '@mikro-orm/knex';
 import type { Debtor } from '../../entities/Debtor';
 import { InvoiceStatus, type Invoice } from '../../entities/Invoice';
-import { AttentionReason } from '../../schema/types/ledger';
+import { AttentionReason } from '../../domain/attention';
 
-/** Every OPEN invoice is in exactly one of these; later areas (reminders, cases) add phases here. */
+/** A conjunction of facts about an invoice `i` (and its debtor `d`); an absent fact does not matter. */
+interface Condition {
+  status?: InvoiceStatus;
+  onHold?: boolean;
+  /** Due date before today. */
+  overdue?: boolean;
+  debtorHasEmail?: boolean;
+}
+
+type InvoiceFacts = Pick<Invoice, 'status' | 'onHold' | 'dueDate'>;
+
+/** Open phases in dashboard order. The conditions exclude each other, so every open invoice is in exactly one. */
 export const PHASES = [
-  { key: 'NOT_DUE', label: 'Not due yet' },
-  { key: 'OVERDUE', label: 'Overdue' },
-  { key: 'ON_HOLD', label: 'On hold' },
+  { key: 'NOT_DUE', label: 'Not due yet', when: { status: InvoiceStatus.OPEN, onHold: false, overdue: false } },
+  { key: 'OVERDUE', label: 'Overdue', when: { status: InvoiceStatus.OPEN, onHold: false, overdue: true } },
+  { key: 'ON_HOLD', label: 'On hold', when: { status: InvoiceStatus.OPEN, onHold: true } },
+] as const satisfies readonly { key: string; label: string; when: Condition }[];
+
+const CLOSED_PHASES = [
+  { key: InvoiceStatus.PAID, when: { status: InvoiceStatus.PAID } },
+  { key: InvoiceStatus.CANCELLED, when: { status: InvoiceStatus.CANCELLED } },
 ] as const;
 
-export type PhaseKey = (typeof PHASES)[number]['key'] | 'PAID' | 'CANCELLED';
-export const PHASE_KEYS = new Set<string>([...PHASES.map((p) => p.key), 'PAID', 'CANCELLED']);
+const ALL_PHASES: readonly { key: PhaseKey; when: Condition }[] = [...PHASES, ...CLOSED_PHASES];
 
-export function phaseOf(invoice: Pick<Invoice, 'status' | 'onHold' | 'dueDate'>, today: string): PhaseKey {
-  if (invoice.status !== InvoiceStatus.OPEN) return invoice.status;
-  if (invoice.onHold) return 'ON_HOLD';
-  return invoice.dueDate < today ? 'OVERDUE' : 'NOT_DUE';
-}
-
-/** SQL twin of phaseOf over `i` (invoices); `today` is bound as a parameter. */
-export function wherePhase(qb: Knex.QueryBuilder, phase: PhaseKey, today: string): void {
-  if (phase === 'PAID' || phase === 'CANCELLED') {
-    qb.where('i.status', phase);
-    return;
-  }
-  qb.where('i.status', InvoiceStatus.OPEN).where('i.on_hold', phase === 'ON_HOLD');
-  if (phase === 'OVERDUE') qb.where('i.due_date', '<', today);
-  if (phase === 'NOT_DUE') qb.where('i.due_date', '>=', today);
-}
+export type PhaseKey = (typeof PHASES)[number]['key'] | (typeof CLOSED_PHASES)[number]['key'];
+export const PHASE_KEYS = new Set<string>(ALL_PHASES.map((p) => p.key));
 
 /** Only open invoices need attention; a paid one is done. */
-export function invoiceAttention(invoice: Pick<Invoice, 'status' | 'onHold'>, debtor: Pick<Debtor, 'email'>): AttentionReason[] {
-  if (invoice.status !== InvoiceStatus.OPEN) return [];
-  const reasons: AttentionReason[] = [];
-  if (!debtor.email) reasons.push(AttentionReason.MISSING_EMAIL);
-  if (invoice.onHold) reasons.push(AttentionReason.DISPUTED);
-  return reasons;
+const ATTENTION_RULES = [
+  { reason: AttentionReason.MISSING_EMAIL, when: { status: InvoiceStatus.OPEN, debtorHasEmail: false } },
+  { reason: AttentionReason.DISPUTED, when: { status: InvoiceStatus.OPEN, onHold: true } },
+] as const satisfies readonly { reason: AttentionReason; when: Condition }[];
+
+export const SUPPORTED_ATTENTION: AttentionReason[] = ATTENTION_RULES.map((r) => r.reason);
+
+function holds(when: Condition, invoice: InvoiceFacts, debtor: Pick<Debtor, 'email'> | null, today: string): boolean {
+  if (when.status !== undefined && invoice.status !== when.status) return false;
+  if (when.onHold !== undefined && invoice.onHold !== when.onHold) return false;
+  if (when.overdue !== undefined && invoice.dueDate < today !== when.overdue) return false;
+  if (when.debtorHasEmail !== undefined && Boolean(debtor?.email) !== when.debtorHasEmail) return false;
+  return true;
 }
 
-export const SUPPORTED_ATTENTION = [AttentionReason.MISSING_EMAIL, AttentionReason.DISPUTED];
+/** The condition as SQL over `i` (and `d` for debtor facts), with its bindings. */
+function sqlOf(when: Condition, today: string): [string, unknown[]] {
+  const parts: string[] = [];
+  const bindings: unknown[] = [];
+  if (when.status !== undefined) {
+    parts.push('i.status = ?');
+    bindings.push(when.status);
+  }
+  if (when.onHold !== undefined) parts.push(when.onHold ? 'i.on_hold' : 'not i.on_hold');
+  if (when.overdue !== undefined) {
+    parts.push(when.overdue ? 'i.due_date < ?' : 'i.due_date >= ?');
+    bindings.push(today);
+  }
+  if (when.debtorHasEmail !== undefined) parts.push(when.debtorHasEmail ? 'd.email is not null' : 'd.email is null');
+  return [parts.length > 0 ? `(${parts.join(' and ')})` : 'true', bindings];
+}
 
-/** SQL twin of invoiceAttention over `i` joined with its debtor `d`; null reason: any reason. */
-export function whereInvoiceAttention(qb: Knex.QueryBuilder, reason: AttentionReason | null): void {
-  qb.where('i.status', InvoiceStatus.OPEN);
-  qb.where((inner) => {
-    if (reason === null || reason === AttentionReason.MISSING_EMAIL) inner.orWhereNull('d.email');
-    if (reason === null || reason === AttentionReason.DISPUTED) inner.orWhere('i.on_hold', true);
-    if (reason !== null && !SUPPORTED_ATTENTION.includes(reason)) inner.whereRaw('false');
+export function phaseOf(invoice: InvoiceFacts, today: string): PhaseKey {
+  const phase = ALL_PHASES.find((p) => holds(p.when, invoice, null, today));
+  if (!phase) throw new Error(`no phase for invoice status ${invoice.status}`);
+  return phase.key;
+}
+
+export function wherePhase(qb: Knex.QueryBuilder, phase: PhaseKey, today: string): void {
+  const rule = ALL_PHASES.find((p) => p.key === phase)!;
+  qb.whereRaw(...(sqlOf(rule.when, today) as [string, Knex.RawBinding[]]));
+}
+
+/** `case when … then 'ON_HOLD' … end`: the open phase of `i`, null for closed invoices. */
+export function openPhaseSql(today: string): [string, unknown[]] {
+  const bindings: unknown[] = [];
+  const arms = PHASES.map((p) => {
+    const [sql, values] = sqlOf(p.when, today);
+    bindings.push(...values, p.key);
+    return `when ${sql} then ?`;
   });
+  return [`(case ${arms.join(' ')} end)`, bindings];
 }
 
-/** A debtor needs attention for a missing email, or for any open invoice of theirs on hold. */
-export function whereDebtorAttention(qb: Knex.QueryBuilder, knex: Knex, reason: AttentionReason | null): void {
-  const disputed = knex('invoices as h')
-    .select(knex.raw('1'))
-    .whereRaw('h.debtor_id = d.id')
-    .where('h.status', InvoiceStatus.OPEN)
-    .where('h.on_hold', true);
+export function invoiceAttention(invoice: InvoiceFacts, debtor: Pick<Debtor, 'email'>, today: string): AttentionReason[] {
+  return ATTENTION_RULES.filter((r) => holds(r.when, invoice, debtor, today)).map((r) => r.reason);
+}
+
+/** SQL of an attention reason over `i` joined with its debtor `d`; null reason: any reason. */
+export function attentionSql(reason: AttentionReason | null, today: string): [string, unknown[]] {
+  const rules = ATTENTION_RULES.filter((r) => reason === null || r.reason === reason);
+  if (rules.length === 0) return ['false', []];
+  const compiled = rules.map((r) => sqlOf(r.when, today));
+  return [`(${compiled.map(([sql]) => sql).join(' or ')})`, compiled.flatMap(([, values]) => values)];
+}
+
+export function whereInvoiceAttention(qb: Knex.QueryBuilder, reason: AttentionReason | null, today: string): void {
+  qb.whereRaw(...(attentionSql(reason, today) as [string, Knex.RawBinding[]]));
+}
+
+/** A debtor needs attention when one of their open invoices does, or for a missing email whatever their invoices. */
+export function whereDebtorAttention(qb: Knex.QueryBuilder, knex: Knex, reason: AttentionReason | null, today: string): void {
   qb.where((inner) => {
     if (reason === null || reason === AttentionReason.MISSING_EMAIL) inner.orWhereNull('d.email');
-    if (reason === null || reason === AttentionReason.DISPUTED) inner.orWhereExists(disputed);
-    if (reason !== null && !SUPPORTED_ATTENTION.includes(reason)) inner.whereRaw('false');
+    const invoiceReason = reason === AttentionReason.MISSING_EMAIL ? null : reason;
+    if (reason !== AttentionReason.MISSING_EMAIL) {
+      const [sql, bindings] = attentionSql(invoiceReason, today);
+      inner.orWhereExists(
+        knex('invoices as i')
+          .select(knex.raw('1'))
+          .whereRaw('i.debtor_id = d.id')
+          .whereRaw(sql, bindings as Knex.RawBinding[]),
+      );
+    }
   });
 }

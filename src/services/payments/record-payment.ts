@@ -5,7 +5,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { Invoice, InvoiceStatus } from '../../entities/Invoice';
 import { Payment, PaymentAllocation, type PaymentSource, PaymentStatus } from '../../entities/Payment';
 import { badInput, conflict, notFound } from '../../schema/errors';
-import { centsToDecimal } from '../../schema/money';
+import { centsToDecimal } from '../../domain/money';
 import { raise } from '../events/domain-events';
 
 export interface PaymentMadeHere {

@@ -1,5 +1,5 @@
 // Relay connection arguments: `first` is capped, cursors are opaque.
-import { badInput } from './errors';
+import { badInput } from '../../schema/errors';
 
 export const MAX_PAGE_SIZE = 200;
 export const DEFAULT_PAGE_SIZE = 50;

@@ -1,0 +1,11 @@
+// A file handed to the server (a GraphQL multipart upload, a downloaded source) and the size every file is held to.
+import type { Readable } from 'node:stream';
+
+export interface FileUpload {
+  filename: string;
+  mimetype: string;
+  encoding: string;
+  createReadStream(): Readable;
+}
+
+export const MAX_UPLOAD_BYTES = 100 * 1024 * 1024;
