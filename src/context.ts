@@ -6,6 +6,7 @@ import type { Logger } from './logger';
 import type { TokenService } from './auth/tokens';
 import type { Role } from './entities/Membership';
 import { TENANT_FILTER } from './entities/base';
+import type { PortalPrincipal } from './auth/principal';
 
 /** Long-lived parts of the process that a request or job uses. */
 export interface AppServices {
@@ -19,7 +20,10 @@ export interface AppServices {
 export interface RequestContext extends AppServices {
   /** This request's own fork of the ORM; no entity is shared between requests. */
   em: EntityManager;
+  /** The calling user; null for a portal debtor, a job or an anonymous caller. */
   userId: string | null;
+  /** The calling debtor in the customer portal; null for everyone else. Never both a user and a debtor. */
+  portal: PortalPrincipal | null;
   /** The caller's role per administration, filled by the auth checker (null: not a member). */
   roles: Map<string, Role | null>;
   ip: string;
@@ -29,9 +33,9 @@ export interface RequestContext extends AppServices {
 export function createRequestContext(
   app: AppServices,
   em: EntityManager,
-  request: { userId: string | null; ip: string; requestId: string },
+  request: { userId: string | null; portal?: PortalPrincipal | null; ip: string; requestId: string },
 ): RequestContext {
-  return { ...app, em: em.fork(), roles: new Map(), ...request };
+  return { ...app, em: em.fork(), roles: new Map(), portal: null, ...request };
 }
 
 /**

@@ -1,12 +1,12 @@
 // Tenant isolation in both layers: the request layer (membership, NOT_FOUND) and the data layer (ORM filter).
 import { getMetadataStorage } from 'type-graphql';
-import { getNamedType, isNonNullType, type GraphQLField } from 'graphql';
+import { getNamedType, getNullableType, isInputObjectType, isListType, isNonNullType, type GraphQLField, type GraphQLInputType } from 'graphql';
 import { AddMemberDocument, AdministrationDetailDocument, UpdateSettingsDocument } from './generated/graphql';
 import { createTenants, type Tenants } from './support/actors';
 import { startTestServer, type TestServer } from './support/server';
 import { expectForeignIdsNotFound, foreignIdCase } from './support/tenancy';
 import { getSchema } from '../src/schema/build-schema';
-import { tenantSourceOf } from '../src/auth/tenant-source';
+import { tenantSourcesOf, type TenantSource } from '../src/auth/tenant-source';
 import { createRequestContext, tenantEm } from '../src/context';
 import { Membership } from '../src/entities/Membership';
 import { AdministrationSettings } from '../src/entities/AdministrationSettings';
@@ -41,7 +41,7 @@ describe('request layer', () => {
     }
   });
 
-  it('guards every root operation: authorised, and each id argument tied to an administration', async () => {
+  it('guards every root operation: authorised, and each required id (also inside inputs) tied to an administration', async () => {
     const schema = await getSchema();
     const authorized = new Set(getMetadataStorage().authorizedFields.map((f) => f.fieldName));
     const roots = [schema.getQueryType(), schema.getMutationType(), schema.getSubscriptionType()];
@@ -50,17 +50,41 @@ describe('request layer', () => {
       for (const field of Object.values(root?.getFields() ?? {}) as GraphQLField<unknown, unknown>[]) {
         if (PUBLIC_ROOT_FIELDS.has(field.name) || field.name.startsWith('portal')) continue;
         if (!authorized.has(field.name)) unguarded.push(`${field.name}: no @Authorized`);
-        const idArgs = field.args.filter((a) => getNamedType(a.type).name === 'ID');
-        for (const arg of idArgs) {
-          const tied = arg.name === 'administrationId' || tenantSourceOf(field.name)?.arg === arg.name;
-          // Optional ids (e.g. a filter's debtorId) are checked by the service within the same tenant.
-          if (!tied && isNonNullType(arg.type)) unguarded.push(`${field.name}(${arg.name}): not tied to an administration`);
+        const declared = tenantSourcesOf(field.name) ?? [];
+        // Optional ids (a filter's debtorId, a standard message id) are loaded by the service within the tenant.
+        for (const path of field.args.flatMap((arg) => requiredIdPaths(arg.type, arg.name))) {
+          if (!path.endsWith('administrationId') && !declared.some((source) => covers(source, path))) {
+            unguarded.push(`${field.name}(${path}): not tied to an administration`);
+          }
         }
       }
     }
     expect(unguarded).toEqual([]);
   });
 });
+
+/** Paths (dotted, lists transparent) of every ID in an argument whose innermost type is non-null. */
+function requiredIdPaths(type: GraphQLInputType, path: string, seen = new Set<string>()): string[] {
+  let inner: GraphQLInputType = type;
+  let required = false;
+  for (;;) {
+    required = isNonNullType(inner);
+    const nullable = getNullableType(inner) as GraphQLInputType;
+    if (!isListType(nullable)) break;
+    inner = nullable.ofType as GraphQLInputType;
+  }
+  const named = getNamedType(inner);
+  if (named.name === 'ID') return required ? [path] : [];
+  if (!isInputObjectType(named) || seen.has(named.name)) return [];
+  const fields = Object.values(named.getFields());
+  return fields.flatMap((f) => requiredIdPaths(f.type, `${path}.${f.name}`, new Set([...seen, named.name])));
+}
+
+/** A source covers an id path when it reads exactly that path, or the typed reference the id is part of. */
+function covers(source: TenantSource, path: string): boolean {
+  if (source.path === path) return true;
+  return typeof source.table === 'object' && `${source.path}.${source.table.idField}` === path;
+}
 
 describe('data layer', () => {
   it('scopes tenant-owned entities to the administration bound to the entity manager', async () => {

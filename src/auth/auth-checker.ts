@@ -4,7 +4,8 @@ import type { RequestContext } from '../context';
 import { Membership, type Role } from '../entities/Membership';
 import { forbidden, notFound, unauthenticated } from '../schema/errors';
 import { hasRole } from './roles';
-import { isUuid, resolveAdministrationId, tenantSourceOf } from './tenant-source';
+import { PORTAL_DEBTOR, type RequiredRole } from './roles';
+import { isUuid, resolveAdministrationId, tenantSourcesOf } from './tenant-source';
 
 /** The caller's role in an administration, cached for the request; null when not a member. */
 export async function roleIn(ctx: RequestContext, administrationId: string): Promise<Role | null> {
@@ -29,9 +30,9 @@ export async function requireRole(ctx: RequestContext, administrationId: string,
 }
 
 async function administrationInQuestion({ root, args, context, info }: ResolverData<RequestContext>): Promise<string | null> {
-  const source = tenantSourceOf(info.fieldName);
-  if (source && info.parentType.name in { Query: 1, Mutation: 1, Subscription: 1 }) {
-    const id = await resolveAdministrationId(context.em, source, args[source.arg]);
+  const declared = tenantSourcesOf(info.fieldName);
+  if (declared && info.parentType.name in { Query: 1, Mutation: 1, Subscription: 1 }) {
+    const id = await resolveAdministrationId(context.em, declared, args);
     if (id === null) throw notFound();
     return id;
   }
@@ -46,17 +47,29 @@ async function administrationInQuestion({ root, args, context, info }: ResolverD
 }
 
 /**
- * `@Authorized()` needs a logged-in user; `@Authorized(Role.X)` also needs role X
- * (or higher) in the administration the operation acts on.
+ * `@Authorized()` needs a logged-in user; `@Authorized(Role.X)` also needs role X (or higher) in the
+ * administration the operation acts on; `@Authorized(PORTAL_DEBTOR)` needs a portal session of a debtor
+ * of that administration. Listing both lets either in. A user token on a portal operation, and a portal
+ * token on anything else, are FORBIDDEN: the two kinds of caller never stand in for each other.
  */
-export const authChecker: AuthChecker<RequestContext, Role> = async (data, requiredRoles) => {
+export const authChecker: AuthChecker<RequestContext, RequiredRole> = async (data, requiredRoles) => {
   const ctx = data.context;
-  if (!ctx.userId) throw unauthenticated();
-  if (requiredRoles.length === 0) return true;
+  const portalAllowed = requiredRoles.includes(PORTAL_DEBTOR);
+  const userRole = requiredRoles.find((role): role is Role => role !== PORTAL_DEBTOR);
+  const usersAllowed = userRole !== undefined || requiredRoles.length === 0;
+  if (ctx.portal) {
+    if (!portalAllowed) throw forbidden('A portal session token only works for the customer-portal operations');
+    const administrationId = await administrationInQuestion(data);
+    if (administrationId !== null && administrationId !== ctx.portal.administrationId) throw notFound();
+    return true;
+  }
+  if (!ctx.userId) throw unauthenticated(portalAllowed && !usersAllowed ? 'This needs a portal session token (portalOpen)' : undefined);
+  if (!usersAllowed) throw forbidden('This is a customer-portal operation: it needs a portal session token, not a user token');
+  if (userRole === undefined) return true;
   const administrationId = await administrationInQuestion(data);
   if (administrationId === null) {
     throw new Error(`No administration in question for ${data.info.parentType.name}.${data.info.fieldName}`);
   }
-  await requireRole(ctx, administrationId, requiredRoles[0]);
+  await requireRole(ctx, administrationId, userRole);
   return true;
 };

@@ -17,7 +17,7 @@ import { MAX_PAGE_SIZE } from '../services/lists/pagination';
 import { MAX_UPLOAD_BYTES } from '../domain/files';
 import { pendingMigrations } from '../db/database';
 import { playgroundAssets, playgroundHtml, playgroundScript, PLAYGROUND_PREFIX } from './playground';
-import { userFromAuthorization } from './auth-header';
+import { callerFromAuthorization, type Caller } from '../auth/principal';
 import { DOCUMENT_PATH, documentRouter } from './documents';
 
 export const GRAPHQL_PATH = '/graphql';
@@ -37,19 +37,20 @@ export async function createHttpServer(app: AppServices, orm: MikroORM, schema: 
   const server = http.createServer(expressApp);
 
   const wsServer = new WebSocketServer({ server, path: GRAPHQL_PATH, maxPayload: 1024 * 1024 });
-  const wsCleanup = useServer<{ authorization?: unknown }, { userId?: string | null }>(
+  const wsCleanup = useServer<{ authorization?: unknown }, { caller?: Caller }>(
     {
       schema,
       // The token is checked before any subscription can start; a bad one closes the socket (4403).
       onConnect: async (ctx) => {
-        const bearer = await userFromAuthorization(app.tokens, ctx.connectionParams?.authorization);
-        if (bearer.invalid || !bearer.userId) return false;
-        ctx.extra.userId = bearer.userId;
+        const caller = await callerFromAuthorization(app.tokens, ctx.connectionParams?.authorization);
+        if (caller.invalid || (!caller.userId && !caller.portal)) return false;
+        ctx.extra.caller = caller;
         return true;
       },
       context: (ctx): RequestContext =>
         createRequestContext(app, orm.em, {
-          userId: ctx.extra.userId ?? null,
+          userId: ctx.extra.caller?.userId ?? null,
+          portal: ctx.extra.caller?.portal ?? null,
           ip: ctx.extra.request.socket.remoteAddress ?? '',
           requestId: randomUUID(),
         }),
@@ -141,10 +142,11 @@ export async function createHttpServer(app: AppServices, orm: MikroORM, schema: 
     express.json({ limit: '10mb' }),
     expressMiddleware(apollo, {
       context: async ({ req, res }) => {
-        const bearer = await userFromAuthorization(app.tokens, req.headers.authorization);
-        if (bearer.invalid) throw unauthenticated('Invalid or expired token');
+        const caller = await callerFromAuthorization(app.tokens, req.headers.authorization);
+        if (caller.invalid) throw unauthenticated('Invalid or expired token');
         return createRequestContext(app, orm.em, {
-          userId: bearer.userId,
+          userId: caller.userId,
+          portal: caller.portal,
           ip: req.ip ?? req.socket.remoteAddress ?? '',
           requestId: String(res.locals.requestId),
         });

@@ -21,7 +21,7 @@ export class AdministrationResolver {
   }
 
   @Authorized(Role.VIEWER)
-  @TenantFrom({ arg: 'id' })
+  @TenantFrom({ path: 'id' })
   @Query(() => AdministrationType, { nullable: true })
   administration(@Ctx() ctx: RequestContext, @Arg('id', () => ID) id: string) {
     return administrations.getAdministration(ctx, id);

@@ -13,21 +13,21 @@ import { administrationOf } from './owner';
 @Resolver()
 export class LedgerResolver {
   @Authorized(Role.VIEWER)
-  @TenantFrom({ arg: 'id', table: 'invoices' })
+  @TenantFrom({ path: 'id', table: 'invoices' })
   @Query(() => InvoiceType, { nullable: true })
   async invoice(@Ctx() ctx: RequestContext, @Arg('id', () => ID) id: string) {
     return getInvoice(ctx, await administrationOf(ctx, 'invoices', id), id);
   }
 
   @Authorized(Role.VIEWER)
-  @TenantFrom({ arg: 'id', table: 'debtors' })
+  @TenantFrom({ path: 'id', table: 'debtors' })
   @Query(() => DebtorType_, { nullable: true })
   async debtor(@Ctx() ctx: RequestContext, @Arg('id', () => ID) id: string) {
     return getDebtor(ctx, await administrationOf(ctx, 'debtors', id), id);
   }
 
   @Authorized(Role.MEMBER)
-  @TenantFrom({ arg: 'invoiceId', table: 'invoices' })
+  @TenantFrom({ path: 'invoiceId', table: 'invoices' })
   @Mutation(() => InvoiceType)
   async setInvoiceOnHold(
     @Ctx() ctx: RequestContext,
@@ -38,7 +38,7 @@ export class LedgerResolver {
   }
 
   @Authorized(Role.MEMBER)
-  @TenantFrom({ arg: 'invoiceId', table: 'invoices' })
+  @TenantFrom({ path: 'invoiceId', table: 'invoices' })
   @Mutation(() => PaymentType)
   async registerPayment(
     @Ctx() ctx: RequestContext,

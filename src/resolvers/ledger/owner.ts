@@ -4,7 +4,7 @@ import { resolveAdministrationId } from '../../auth/tenant-source';
 import { notFound } from '../../schema/errors';
 
 export async function administrationOf(ctx: RequestContext, table: string, id: string): Promise<string> {
-  const administrationId = await resolveAdministrationId(ctx.em, { arg: 'id', table }, id);
+  const administrationId = await resolveAdministrationId(ctx.em, [{ path: 'id', table }], { id });
   if (administrationId === null) throw notFound();
   return administrationId;
 }
