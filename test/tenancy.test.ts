@@ -1,7 +1,7 @@
 // Tenant isolation in both layers: the request layer (membership, NOT_FOUND) and the data layer (ORM filter).
 import { getMetadataStorage } from 'type-graphql';
 import { getNamedType, isNonNullType, type GraphQLField } from 'graphql';
-import { AddMemberDocument, AdministrationDetailDocument, UpdateSettingsDocument } from './generated/graphql';
+import { AddMemberDocument, AdministrationDetailDocument, RemoveMemberDocument, UpdateSettingsDocument } from './generated/graphql';
 import { createTenants, type Tenants } from './support/actors';
 import { startTestServer, type TestServer } from './support/server';
 import { expectForeignIdsNotFound, foreignIdCase } from './support/tenancy';
@@ -21,6 +21,8 @@ afterAll(() => server.stop());
 
 /** Root fields anyone may call (portal operations authenticate with a portal session instead). */
 const PUBLIC_ROOT_FIELDS = new Set(['signUp', 'login']);
+/** Required ids of users, not of a tenant's rows: the service looks them up among the administration's members. */
+const MEMBER_ID_ARGS = new Set(['removeMember(userId)']);
 
 describe('request layer', () => {
   it("answers every id-taking operation on another administration's ids with NOT_FOUND and no data", async () => {
@@ -28,6 +30,7 @@ describe('request layer', () => {
       foreignIdCase('administration', AdministrationDetailDocument, { id: t.b }),
       foreignIdCase('addMember', AddMemberDocument, { administrationId: t.b, email: t.viewer.email, role: 'ADMIN' }),
       foreignIdCase('updateAdministrationSettings', UpdateSettingsDocument, { administrationId: t.b, input: { paused: true } }),
+      foreignIdCase('removeMember', RemoveMemberDocument, { administrationId: t.b, userId: t.otherOwner.id }),
     ];
     for (const testCase of cases) await expectForeignIdsNotFound(server, t.owner.token, testCase);
     // Nothing was changed in B.
@@ -52,7 +55,7 @@ describe('request layer', () => {
         if (!authorized.has(field.name)) unguarded.push(`${field.name}: no @Authorized`);
         const idArgs = field.args.filter((a) => getNamedType(a.type).name === 'ID');
         for (const arg of idArgs) {
-          const tied = arg.name === 'administrationId' || tenantSourceOf(field.name)?.arg === arg.name;
+          const tied = arg.name === 'administrationId' || tenantSourceOf(field.name)?.arg === arg.name || MEMBER_ID_ARGS.has(`${field.name}(${arg.name})`);
           // Optional ids (e.g. a filter's debtorId) are checked by the service within the same tenant.
           if (!tied && isNonNullType(arg.type)) unguarded.push(`${field.name}(${arg.name}): not tied to an administration`);
         }
