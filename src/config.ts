@@ -21,6 +21,8 @@ export interface Config {
   maxCost: number;
   loginRateLimit: { perEmail: number; perIp: number; windowSeconds: number };
   jobs: JobSettings;
+  /** How often an open subscription re-checks that its user is still a member (each event is checked too). */
+  subscriptionRecheckMs: number;
 }
 
 export interface JobSettings {
@@ -113,6 +115,7 @@ export function loadConfig(env: Env = process.env): Config {
       maxAttempts: intVar(env, 'JOB_MAX_ATTEMPTS', 3, 1, 100),
       outboxPollMs: intVar(env, 'OUTBOX_POLL_MS', 250, 10, 60_000),
     },
+    subscriptionRecheckMs: intVar(env, 'SUBSCRIPTION_RECHECK_MS', 5000, 100, 3_600_000),
   };
 }
 

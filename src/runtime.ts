@@ -71,8 +71,9 @@ export async function startRuntime({ config, role, clock = systemClock, logger, 
     let url: string | null = null;
     if (role !== 'worker') {
       // Live events: this API process LISTENs for NOTIFYs from every process (see schema/pubsub.ts).
-      stops.push(await startEventListener(db.url, log));
-      const http: HttpServer = await createHttpServer(app, db.orm, await getSchema());
+      const events = await startEventListener(db.url, log);
+      stops.push(() => events.stop());
+      const http: HttpServer = await createHttpServer(app, db.orm, await getSchema(), { events: () => events.isUp() });
       const port = await http.listen(config.port, config.host);
       stops.push(() => http.stop());
       url = `http://localhost:${port}${GRAPHQL_PATH}`;

@@ -1,8 +1,9 @@
 // type-graphql's PubSub over PostgreSQL LISTEN/NOTIFY: an event raised in any process (a worker's import)
 // reaches subscribers on every API process. Events carry ids only; subscribers load them tenant-scoped.
-import { Client } from 'pg';
+// This module dispatches; the connection and its reconnects are event-listener.ts.
 import type { PubSub } from 'type-graphql';
 import type { Logger } from '../logger';
+import { startListener, type EventListener } from './event-listener';
 import { EVENTS_CHANNEL, type EventMessage } from '../services/events/events';
 
 export interface EventPayload {
@@ -67,53 +68,47 @@ export const pubSub: PubSub = {
   subscribe: (routingKey, dynamicId) => subscribe(routingKey, dynamicId),
 };
 
-/** One LISTEN connection per database per process, shared by the API runtimes in it. */
-const connections = new Map<string, { refs: number; stop: () => Promise<void> }>();
+/** What the API reports on /readyz about its live events. */
+export interface EventListenerHandle {
+  isUp(): boolean;
+  stop(): Promise<void>;
+}
 
-export async function startEventListener(databaseUrl: string, logger: Logger): Promise<() => Promise<void>> {
-  const existing = connections.get(databaseUrl);
-  if (existing) {
-    existing.refs += 1;
+/** One LISTEN connection per database per process, shared by the API runtimes in it (tests run several). */
+const connections = new Map<string, { refs: number; listener: Promise<EventListener> }>();
+
+export async function startEventListener(databaseUrl: string, logger: Logger): Promise<EventListenerHandle> {
+  let entry = connections.get(databaseUrl);
+  if (entry) {
+    entry.refs += 1;
   } else {
-    connections.set(databaseUrl, { refs: 1, stop: await listen(databaseUrl, logger) });
+    const listener = startListener(databaseUrl, { channels: [EVENTS_CHANNEL], onNotification: (_channel, payload) => receive(payload, logger), logger });
+    entry = { refs: 1, listener };
+    connections.set(databaseUrl, entry);
+    listener.catch(() => connections.delete(databaseUrl));
   }
-  return async () => {
-    const entry = connections.get(databaseUrl);
-    if (!entry) return;
-    entry.refs -= 1;
-    if (entry.refs === 0) {
-      connections.delete(databaseUrl);
-      await entry.stop();
-    }
+  const listener = await entry.listener;
+  let released = false;
+  return {
+    isUp: () => listener.isUp(),
+    async stop() {
+      if (released) return;
+      released = true;
+      const current = connections.get(databaseUrl);
+      if (!current) return;
+      current.refs -= 1;
+      if (current.refs === 0) {
+        connections.delete(databaseUrl);
+        await listener.stop();
+      }
+    },
   };
 }
 
-/** A dedicated client LISTENing; it reconnects after a lost connection (events in the gap are lost, as with any NOTIFY). */
-async function listen(databaseUrl: string, logger: Logger): Promise<() => Promise<void>> {
-  let client: Client | null = null;
-  let stopped = false;
-  const connect = async (): Promise<void> => {
-    const next = new Client({ connectionString: databaseUrl });
-    next.on('notification', (notification) => {
-      if (notification.channel !== EVENTS_CHANNEL || !notification.payload) return;
-      try {
-        dispatch(JSON.parse(notification.payload) as EventMessage);
-      } catch (error) {
-        logger.warn({ err: error }, 'unreadable event notification');
-      }
-    });
-    next.on('error', (error) => {
-      logger.warn({ err: error }, 'event listener connection lost; reconnecting');
-      void next.end().catch(() => undefined);
-      if (!stopped) setTimeout(() => void connect().catch((e: unknown) => logger.error({ err: e }, 'event listener reconnect failed')), 1000);
-    });
-    await next.connect();
-    await next.query(`listen ${EVENTS_CHANNEL}`);
-    client = next;
-  };
-  await connect();
-  return async () => {
-    stopped = true;
-    await client?.end().catch(() => undefined);
-  };
+function receive(payload: string, logger: Logger): void {
+  try {
+    dispatch(JSON.parse(payload) as EventMessage);
+  } catch (error) {
+    logger.warn({ err: error }, 'unreadable event notification');
+  }
 }

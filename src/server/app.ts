@@ -29,7 +29,10 @@ export interface HttpServer {
   stop(): Promise<void>;
 }
 
-export async function createHttpServer(app: AppServices, orm: MikroORM, schema: GraphQLSchema): Promise<HttpServer> {
+/** Named checks of parts outside the HTTP server (each true while up), reported by /readyz. */
+export type Readiness = Record<string, () => boolean>;
+
+export async function createHttpServer(app: AppServices, orm: MikroORM, schema: GraphQLSchema, readiness: Readiness = {}): Promise<HttpServer> {
   const { config, logger } = app;
   const development = config.nodeEnv === 'development';
   const expressApp = express();
@@ -102,19 +105,22 @@ export async function createHttpServer(app: AppServices, orm: MikroORM, schema: 
   expressApp.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
+  // Ready when the database answers, the migrations are applied, and every part the process runs (the
+  // live-event listener) is up; the body names each check, so an operator sees which one fails.
   expressApp.get('/readyz', async (_req, res) => {
+    const checks: Record<string, string> = {};
     try {
       await orm.em.getConnection().execute('select 1');
+      checks.database = 'up';
       const pending = await pendingMigrations(orm);
-      if (pending > 0) {
-        res.status(503).json({ status: 'migrations pending', pending });
-        return;
-      }
-      res.json({ status: 'ready' });
+      checks.migrations = pending > 0 ? `${pending} pending` : 'up';
     } catch (error) {
       logger.warn({ err: error }, 'readiness check failed');
-      res.status(503).json({ status: 'database unreachable' });
+      checks.database = 'down';
     }
+    for (const [name, isUp] of Object.entries(readiness)) checks[name] = isUp() ? 'up' : 'down';
+    const ready = Object.values(checks).every((state) => state === 'up');
+    res.status(ready ? 200 : 503).json({ ready, checks });
   });
 
   expressApp.use(PLAYGROUND_PREFIX, playgroundAssets());

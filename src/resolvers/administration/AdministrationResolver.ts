@@ -49,6 +49,16 @@ export class AdministrationResolver {
   }
 
   @Authorized(Role.ADMIN)
+  @Mutation(() => Boolean, { description: "Ends a user's membership; their open subscriptions end with NOT_FOUND" })
+  removeMember(
+    @Ctx() ctx: RequestContext,
+    @Arg('administrationId', () => ID) administrationId: string,
+    @Arg('userId', () => ID) userId: string,
+  ) {
+    return administrations.removeMember(ctx, administrationId, userId);
+  }
+
+  @Authorized(Role.ADMIN)
   @Mutation(() => AdministrationSettingsType)
   updateAdministrationSettings(
     @Ctx() ctx: RequestContext,

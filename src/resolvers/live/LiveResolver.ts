@@ -1,8 +1,10 @@
-// Subscriptions: payments and import runs of one administration, live. Membership is checked on subscribe.
+// Subscriptions: payments and import runs of one administration, live. Membership is checked on subscribe,
+// and again while the subscription lasts (schema/member-subscription.ts).
 import { Arg, Authorized, Ctx, ID, Resolver, Root, Subscription } from 'type-graphql';
 import type { RequestContext } from '../../context';
 import { Role } from '../../entities/Membership';
 import { notFound } from '../../schema/errors';
+import { memberSubscription } from '../../schema/member-subscription';
 import type { EventPayload } from '../../schema/pubsub';
 import { ImportRunType } from '../../schema/types/imports';
 import { PaymentType } from '../../schema/types/ledger';
@@ -11,12 +13,10 @@ import { findImportRun } from '../../services/imports/import-runs';
 import { resetLoaders } from '../../services/ledger/loaders';
 import { findPayment } from '../../services/ledger/payment-service';
 
-const byAdministration = ({ args }: { args: Record<string, unknown> }) => args.administrationId;
-
 @Resolver()
 export class LiveResolver {
   @Authorized(Role.VIEWER)
-  @Subscription(() => PaymentType, { topics: Topic.PAYMENT_UPDATED, topicId: byAdministration })
+  @Subscription(() => PaymentType, { subscribe: memberSubscription(Topic.PAYMENT_UPDATED, Role.VIEWER) })
   async paymentUpdated(
     @Ctx() ctx: RequestContext,
     @Root() event: EventPayload,
@@ -30,7 +30,7 @@ export class LiveResolver {
   }
 
   @Authorized(Role.VIEWER)
-  @Subscription(() => ImportRunType, { topics: Topic.IMPORT_RUN_UPDATED, topicId: byAdministration })
+  @Subscription(() => ImportRunType, { subscribe: memberSubscription(Topic.IMPORT_RUN_UPDATED, Role.VIEWER) })
   async importRunUpdated(
     @Ctx() ctx: RequestContext,
     @Root() event: EventPayload,

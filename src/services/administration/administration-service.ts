@@ -1,4 +1,5 @@
 // Administrations (tenants), their members and roles.
+import { LockMode } from '@mikro-orm/core';
 import type { RequestContext } from '../../context';
 import { tenantEm } from '../../context';
 import { Administration } from '../../entities/Administration';
@@ -6,6 +7,7 @@ import { AdministrationSettings } from '../../entities/AdministrationSettings';
 import { Membership, Role } from '../../entities/Membership';
 import { User } from '../../entities/User';
 import { roleIn } from '../../auth/auth-checker';
+import { isUuid } from '../../auth/tenant-source';
 import { badInput, conflict, forbidden, notFound } from '../../schema/errors';
 import { normalizeEmail } from '../identity/identity-service';
 import { isoCurrency } from '../../domain/currencies';
@@ -75,4 +77,26 @@ export async function addMember(ctx: RequestContext, administrationId: string, e
   const membership = em.create(Membership, { administration: administrationId, user, role });
   await em.flush();
   return membership;
+}
+
+/**
+ * Ends a user's membership. Only an OWNER may remove an OWNER, and the last OWNER stays (CONFLICT). The
+ * removed user's open subscriptions end at their next event or membership recheck (schema/member-subscription).
+ */
+export async function removeMember(ctx: RequestContext, administrationId: string, userId: string): Promise<boolean> {
+  if (!isUuid(userId)) throw notFound('No such member of this administration');
+  const callerRole = await roleIn(ctx, administrationId);
+  await tenantEm(ctx, administrationId).transactional(async (em) => {
+    // The owners are locked first, so two owners removing each other at once cannot leave none.
+    const owners = await em.find(Membership, { administration: administrationId, role: Role.OWNER }, { lockMode: LockMode.PESSIMISTIC_WRITE, orderBy: { id: 'asc' } });
+    const membership = await em.findOne(Membership, { administration: administrationId, user: userId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+    if (!membership) throw notFound('No such member of this administration');
+    if (membership.role === Role.OWNER) {
+      if (callerRole !== Role.OWNER) throw forbidden('Only an OWNER can remove an OWNER');
+      if (owners.length === 1) throw conflict('The last OWNER cannot be removed; make someone else OWNER first');
+    }
+    em.remove(membership);
+  });
+  if (userId === ctx.userId) ctx.roles.set(administrationId, null);
+  return true;
 }
