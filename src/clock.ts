@@ -20,7 +20,14 @@ export class ManualClock implements Clock {
 }
 
 /** Today's calendar date (YYYY-MM-DD) in the given IANA time zone. */
+// Building an Intl.DateTimeFormat is costly (it loads time-zone data): one per zone, reused.
+const dayFormats = new Map<string, Intl.DateTimeFormat>();
+
 export function todayIn(clock: Clock, timeZone: string): string {
-  const parts = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(clock.now());
-  return parts;
+  let format = dayFormats.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
+    dayFormats.set(timeZone, format);
+  }
+  return format.format(clock.now());
 }

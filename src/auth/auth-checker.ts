@@ -11,11 +11,10 @@ import { isUuid, resolveAdministrationId, tenantSourcesOf } from './tenant-sourc
 export async function roleIn(ctx: RequestContext, administrationId: string): Promise<Role | null> {
   if (!ctx.userId) return null;
   if (!ctx.roles.has(administrationId)) {
-    const membership = await ctx.em.findOne(
-      Membership,
-      { administration: administrationId, user: ctx.userId },
-      { filters: false },
-    );
+    // Plain SQL on the (administration, user) unique index: this runs on every request, no entity is needed.
+    const [membership] = await ctx.em
+      .getConnection()
+      .execute<{ role: Role }[]>('select role from memberships where administration_id = ? and user_id = ?', [administrationId, ctx.userId], 'all', ctx.em.getTransactionContext());
     ctx.roles.set(administrationId, membership?.role ?? null);
   }
   return ctx.roles.get(administrationId) ?? null;

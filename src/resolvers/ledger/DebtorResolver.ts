@@ -5,7 +5,7 @@ import type { Debtor } from '../../entities/Debtor';
 import { centsToDecimal, moneyPerCurrency } from '../../domain/money';
 import { AddressType, DebtorType_, InvoiceConnection, MoneyType } from '../../schema/types/ledger';
 import { AttentionReason } from '../../domain/attention';
-import { loadersFor, scopedKey } from '../../services/ledger/loaders';
+import { loadAdministration, loadersFor, scopedKey } from '../../services/ledger/loaders';
 import { listInvoices } from '../../services/ledger/invoice-service';
 
 @Resolver(() => DebtorType_)
@@ -34,7 +34,7 @@ export class DebtorResolver {
     const administrationId = debtor.administration.id;
     const [sums, administration] = await Promise.all([
       loaders.debtorOpenAmounts.load(scopedKey(administrationId, debtor.id)),
-      loaders.administration.load(administrationId),
+      loadAdministration(ctx, administrationId),
     ]);
     return [sums, administration.currency];
   }

@@ -13,14 +13,14 @@ export enum ImportFormat {
 registerEnumType(ImportFormat, { name: 'ImportFormat' });
 registerEnumType(ImportStatus, { name: 'ImportStatus' });
 
-@ObjectType('ImportRowError')
+@ObjectType('ImportRowError', { simpleResolvers: true })
 export class ImportRowErrorType {
   @Field(() => Int) row!: number;
   @Field(() => String, { nullable: true }) field!: string | null;
   @Field(() => String) message!: string;
 }
 
-@ObjectType('ImportRun')
+@ObjectType('ImportRun', { simpleResolvers: true })
 export class ImportRunType {
   @Field(() => ID) id!: string;
   @Field(() => String) format!: string;

@@ -14,13 +14,13 @@ registerEnumType(PaymentStatus, { name: 'PaymentStatus' });
 registerEnumType(PaymentSource, { name: 'PaymentSource' });
 registerEnumType(AttentionReason, { name: 'AttentionReason' });
 
-@ObjectType('Money')
+@ObjectType('Money', { simpleResolvers: true })
 export class MoneyType {
   @Field(() => DecimalScalar) amount!: string;
   @Field(() => String) currency!: string;
 }
 
-@ObjectType('Address')
+@ObjectType('Address', { simpleResolvers: true })
 export class AddressType {
   @Field(() => String, { nullable: true }) street!: string | null;
   @Field(() => String, { nullable: true }) houseNumber!: string | null;
@@ -30,7 +30,7 @@ export class AddressType {
 }
 
 /** Root values are Debtor entities; computed fields are resolved in DebtorResolver. */
-@ObjectType('Debtor')
+@ObjectType('Debtor', { simpleResolvers: true })
 export class DebtorType_ {
   @Field(() => ID) id!: string;
   @Field(() => String) externalId!: string;
@@ -40,7 +40,7 @@ export class DebtorType_ {
   @Field(() => String, { nullable: true }) phone!: string | null;
 }
 
-@ObjectType('Document')
+@ObjectType('Document', { simpleResolvers: true })
 export class DocumentType {
   @Field(() => ID) id!: string;
   @Field(() => String) filename!: string;
@@ -50,7 +50,7 @@ export class DocumentType {
 }
 
 /** Root values are Invoice entities; money, debtor and derived fields are resolved in InvoiceResolver. */
-@ObjectType('Invoice')
+@ObjectType('Invoice', { simpleResolvers: true })
 export class InvoiceType {
   @Field(() => ID) id!: string;
   @Field(() => String) externalId!: string;
@@ -61,7 +61,7 @@ export class InvoiceType {
   @Field(() => Boolean) onHold!: boolean;
 }
 
-@ObjectType('Payment')
+@ObjectType('Payment', { simpleResolvers: true })
 export class PaymentType {
   @Field(() => ID) id!: string;
   @Field(() => PaymentStatus) status!: PaymentStatus;
@@ -105,7 +105,7 @@ export const DebtorConnection = connectionOf(DebtorType_, 'Debtor');
 
 export const PaymentConnection = connectionOf(PaymentType, 'Payment');
 
-@ObjectType('DashboardPhase')
+@ObjectType('DashboardPhase', { simpleResolvers: true })
 export class DashboardPhaseType {
   @Field(() => String) key!: string;
   @Field(() => String) label!: string;
@@ -113,13 +113,13 @@ export class DashboardPhaseType {
   @Field(() => MoneyType) openAmount!: MoneyType;
 }
 
-@ObjectType('AttentionCount')
+@ObjectType('AttentionCount', { simpleResolvers: true })
 export class AttentionCountType {
   @Field(() => AttentionReason) reason!: AttentionReason;
   @Field(() => Int) count!: number;
 }
 
-@ObjectType('Dashboard')
+@ObjectType('Dashboard', { simpleResolvers: true })
 export class DashboardType {
   @Field(() => [DashboardPhaseType]) phases!: DashboardPhaseType[];
   @Field(() => [AttentionCountType]) attention!: AttentionCountType[];

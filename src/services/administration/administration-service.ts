@@ -11,6 +11,7 @@ import { isUuid } from '../../auth/tenant-source';
 import { badInput, conflict, forbidden, notFound } from '../../schema/errors';
 import { normalizeEmail } from '../identity/identity-service';
 import { isoCurrency } from '../../domain/currencies';
+import { loadAdministration } from '../ledger/loaders';
 
 export function validCurrency(code: string, field = 'currency'): string {
   const iso = isoCurrency(code);
@@ -45,9 +46,8 @@ export async function myAdministrations(ctx: RequestContext): Promise<Administra
 }
 
 export async function getAdministration(ctx: RequestContext, id: string): Promise<Administration> {
-  const administration = await ctx.em.findOne(Administration, { id });
-  if (!administration) throw notFound('Administration not found');
-  return administration;
+  // Through the request's loader: the fields below (today, currency) read the same row without another query.
+  return loadAdministration(ctx, id);
 }
 
 export async function myRole(ctx: RequestContext, administrationId: string): Promise<Role> {

@@ -14,7 +14,7 @@ export async function listImportRuns(
   first: number | null | undefined,
   after: string | null | undefined,
 ): Promise<Page<ImportRun>> {
-  const em = tenantEm(ctx, administrationId);
+  const em = ctx.em; // plain SQL that names its administration: no tenant-filtered fork needed
   const base = knex(em)('import_runs as r').where('r.administration_id', administrationId);
   return listPage(em, base, RUN_LIST, { first, after });
 }

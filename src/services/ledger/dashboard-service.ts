@@ -5,7 +5,7 @@ import { InvoiceStatus } from '../../entities/Invoice';
 import { AttentionReason } from '../../domain/attention';
 import { addTo, centsToDecimal, moneyPerCurrency } from '../../domain/money';
 import { importSourceFailing } from '../imports/import-source-service';
-import { loadersFor } from './loaders';
+import { loadAdministration } from './loaders';
 import { attentionSql, openPhaseSql, PHASES } from './phases';
 import { execute } from './sql';
 import { todayOf } from './today';
@@ -23,7 +23,7 @@ interface Group {
 export async function dashboard(ctx: RequestContext, administrationId: string) {
   const em = tenantEm(ctx, administrationId);
   const today = await todayOf(ctx, administrationId);
-  const { currency: primary } = await loadersFor(ctx).administration.load(administrationId);
+  const { currency: primary } = await loadAdministration(ctx, administrationId);
   // Phases and attention come from the rules in phases.ts, compiled to SQL: the dashboard cannot disagree with a list.
   const [phaseSql, phaseBindings] = openPhaseSql(today);
   const [missingSql, missingBindings] = attentionSql(AttentionReason.MISSING_EMAIL, today);

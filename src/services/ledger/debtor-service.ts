@@ -34,7 +34,7 @@ export async function listDebtors(
   first: number | null | undefined,
   after: string | null | undefined,
 ): Promise<Page<Debtor>> {
-  const em = tenantEm(ctx, administrationId);
+  const em = ctx.em; // plain SQL that names its administration: no tenant-filtered fork needed
   const k = knex(em);
   const today = await todayOf(ctx, administrationId);
   const base = k('debtors as d').where('d.administration_id', administrationId);

@@ -37,7 +37,7 @@ export async function listInvoices(
   first: number | null | undefined,
   after: string | null | undefined,
 ): Promise<Page<Invoice>> {
-  const em = tenantEm(ctx, administrationId);
+  const em = ctx.em; // plain SQL that names its administration: no tenant-filtered fork needed
   const today = await todayOf(ctx, administrationId);
   const base = knex(em)('invoices as i').join('debtors as d', 'd.id', 'i.debtor_id').where('i.administration_id', administrationId);
   const f = filter ?? {};

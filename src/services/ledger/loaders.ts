@@ -8,9 +8,11 @@ import { Document } from '../../entities/Document';
 import { type Invoice, InvoiceStatus } from '../../entities/Invoice';
 import { PaymentAllocation } from '../../entities/Payment';
 import { execute, knex } from './sql';
+import { notFound } from '../../schema/errors';
+import { readRows } from '../lists/read-rows';
 
 export interface Loaders {
-  administration: DataLoader<string, Administration>;
+  administration: DataLoader<string, Administration | null>;
   /** Keys are `${administrationId}:${id}`: every load is scoped to one tenant. */
   debtor: DataLoader<string, Debtor | null>;
   /** Open amount per currency. */
@@ -44,17 +46,19 @@ function createLoaders(ctx: RequestContext): Loaders {
   return {
     administration: new DataLoader(async (ids) => {
       const rows = await ctx.em.find(Administration, { id: { $in: [...ids] } });
-      return ids.map((id) => rows.find((a) => a.id === id) ?? new Error(`administration ${id} not found`));
+      return ids.map((id) => rows.find((a) => a.id === id) ?? null);
     }),
+    // Read-only snapshots (see read-rows.ts): a page's debtors are shown, not changed.
     debtor: new DataLoader(
       scoped(async (administrationId, ids) => {
-        const rows = await tenantEm(ctx, administrationId).find(Debtor, { id: { $in: ids } });
-        return new Map(rows.map((d) => [d.id, d]));
+        const em = ctx.em;
+        const rows = await execute(em, knex(em)('debtors').where({ administration_id: administrationId }).whereIn('id', ids));
+        return new Map(readRows(em, Debtor, rows).map((d) => [d.id, d]));
       }, null),
     ),
     debtorOpenAmounts: new DataLoader(
       scoped(async (administrationId, ids) => {
-        const em = tenantEm(ctx, administrationId);
+        const em = ctx.em;
         const rows = await execute<{ debtor_id: string; currency: string; open: string }>(
           em,
           knex(em)('invoices')
@@ -70,7 +74,7 @@ function createLoaders(ctx: RequestContext): Loaders {
     ),
     debtorHasDisputed: new DataLoader(
       scoped(async (administrationId, ids) => {
-        const em = tenantEm(ctx, administrationId);
+        const em = ctx.em;
         const rows = await execute<{ debtor_id: string }>(
           em,
           knex(em)('invoices')
@@ -106,6 +110,13 @@ function createLoaders(ctx: RequestContext): Loaders {
       }, [] as Invoice[]),
     ),
   };
+}
+
+/** The administration through the request's loader (one query per request, however many fields need it). */
+export async function loadAdministration(ctx: RequestContext, id: string): Promise<Administration> {
+  const administration = await loadersFor(ctx).administration.load(id);
+  if (!administration) throw notFound('Administration not found');
+  return administration;
 }
 
 export function loadersFor(ctx: RequestContext): Loaders {

@@ -46,7 +46,7 @@ export async function listPayments(
   first: number | null | undefined,
   after: string | null | undefined,
 ): Promise<Page<Payment>> {
-  const em = tenantEm(ctx, administrationId);
+  const em = ctx.em; // plain SQL that names its administration: no tenant-filtered fork needed
   const base = knex(em)('payments as p').where('p.administration_id', administrationId);
   if (filter?.status) base.where('p.status', filter.status);
   if (filter?.source) base.where('p.source', filter.source);

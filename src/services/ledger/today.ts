@@ -1,10 +1,10 @@
 // "Today" of an administration: the calendar date in its time zone, from the injectable clock.
 import { todayIn } from '../../clock';
 import type { RequestContext } from '../../context';
-import { loadersFor } from './loaders';
+import { loadAdministration } from './loaders';
 
 export async function todayOf(ctx: RequestContext, administrationId: string): Promise<string> {
-  const administration = await loadersFor(ctx).administration.load(administrationId);
+  const administration = await loadAdministration(ctx, administrationId);
   return todayIn(ctx.clock, administration.timeZone);
 }
 

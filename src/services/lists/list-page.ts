@@ -1,5 +1,5 @@
 // The one way a list becomes a Relay page: a filtered base query, a keyset order, a count, entities out.
-import type { EntityClass, EntityDictionary } from '@mikro-orm/core';
+import type { EntityClass } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Knex } from '@mikro-orm/knex';
 import { isUuid } from '../../auth/tenant-source';
@@ -7,6 +7,7 @@ import { isCalendarDate } from '../../domain/dates';
 import { badInput } from '../../schema/errors';
 import { execute, knex, type Row } from '../ledger/sql';
 import { decodeCursor, encodeCursor, pageSize } from './pagination';
+import { readRows } from './read-rows';
 
 export interface Page<T> {
   edges: { cursor: string; node: T }[];
@@ -52,7 +53,7 @@ export async function listPage<T extends object>(em: EntityManager, base: Knex.Q
     execute<Row>(em, pageQuery),
     execute<{ count: number }>(em, base.clone().select(knex(em).raw('count(*)::int as count'))),
   ]);
-  const nodes = rows.slice(0, size).map((row) => em.map(spec.entity, row as EntityDictionary<T>));
+  const nodes = readRows(em, spec.entity, rows.slice(0, size));
   const edges = nodes.map((node) => ({ cursor: encodeCursor(spec.keyOf(node)), node }));
   return { edges, pageInfo: { hasNextPage: rows.length > size, endCursor: edges.at(-1)?.cursor ?? null }, totalCount: count };
 }
