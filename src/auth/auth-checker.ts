@@ -1,7 +1,7 @@
 // type-graphql authChecker: the caller's membership of the administration in question decides.
 import type { AuthChecker, ResolverData } from 'type-graphql';
 import type { RequestContext } from '../context';
-import { Membership, type Role } from '../entities/Membership';
+import type { Role } from '../entities/Membership';
 import { forbidden, notFound, unauthenticated } from '../schema/errors';
 import { hasRole } from './roles';
 import { PORTAL_DEBTOR, type RequiredRole } from './roles';
