@@ -1,12 +1,12 @@
-// The baseline of bench/list: a plain HTTP route that runs the same SQL as the GraphQL invoice page (count,
-// page, the page's debtors) with `pg` and answers with JSON.stringify. No auth, no GraphQL, no ORM.
+// The baseline of bench/list: a plain HTTP route that runs the same page SQL as the GraphQL invoice page (the
+// page, then the page's debtors; no count, which the benchmarked query does not ask for) with `pg` and answers with
+// JSON.stringify. No auth, no GraphQL, no ORM.
 import http from 'node:http';
 import { Pool } from 'pg';
 
 const pool = new Pool({ connectionString: process.env.DATABASE_URL, max: Number(process.env.POOL_SIZE ?? 10) });
 const PAGE = `select i.* from invoices as i inner join debtors as d on d.id = i.debtor_id
   where i.administration_id = $1 order by i.due_date asc, i.id asc limit $2`;
-const COUNT = `select count(*)::int as count from invoices as i inner join debtors as d on d.id = i.debtor_id where i.administration_id = $1`;
 const DEBTORS = `select * from debtors where administration_id = $1 and id = any($2::uuid[])`;
 
 const cents = (value: string) => {
@@ -15,7 +15,7 @@ const cents = (value: string) => {
 };
 
 async function page(administrationId: string, first: number): Promise<string> {
-  const [rows, count] = await Promise.all([pool.query(PAGE, [administrationId, first + 1]), pool.query(COUNT, [administrationId])]);
+  const rows = await pool.query(PAGE, [administrationId, first + 1]);
   const invoices = rows.rows.slice(0, first);
   const debtors = await pool.query(DEBTORS, [administrationId, [...new Set(invoices.map((i) => i.debtor_id))]]);
   const byId = new Map(debtors.rows.map((d) => [d.id, d]));
@@ -29,7 +29,7 @@ async function page(administrationId: string, first: number): Promise<string> {
       debtor: { name: byId.get(i.debtor_id).name, email: byId.get(i.debtor_id).email },
     },
   }));
-  return JSON.stringify({ data: { administration: { invoices: { totalCount: count.rows[0].count, edges } } } });
+  return JSON.stringify({ data: { administration: { invoices: { edges } } } });
 }
 
 const server = http.createServer((req, res) => {

@@ -12,7 +12,8 @@ export class PageInfoType {
 export interface ConnectionShape<T> {
   edges: { cursor: string; node: T }[];
   pageInfo: PageInfoType;
-  totalCount: number;
+  /** A function is called by graphql-js only when the field is selected (lists count lazily). */
+  totalCount: number | (() => Promise<number>);
 }
 
 /** The GraphQL Edge and Connection types of one node type; `name` is the node's GraphQL name. */
@@ -27,7 +28,7 @@ export function connectionOf<T extends object>(Node: ClassType<T>, name: string)
   class Connection {
     @Field(() => [Edge]) edges!: Edge[];
     @Field(() => PageInfoType) pageInfo!: PageInfoType;
-    @Field(() => Int) totalCount!: number;
+    @Field(() => Int) totalCount!: number | (() => Promise<number>);
   }
 
   return Connection;

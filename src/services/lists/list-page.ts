@@ -12,7 +12,8 @@ import { readRows } from './read-rows';
 export interface Page<T> {
   edges: { cursor: string; node: T }[];
   pageInfo: { hasNextPage: boolean; endCursor: string | null };
-  totalCount: number;
+  /** Counted only when asked for: graphql-js calls a function-valued field; a page without totalCount skips the count. */
+  totalCount: () => Promise<number>;
 }
 
 export interface ListSpec<T> {
@@ -34,8 +35,8 @@ export interface PageArgs {
 }
 
 /**
- * Runs the page and its total count (two statements, whatever the page size) over `base`, a query
- * that already joins and filters; the page is keyset-paginated, so page 100 costs what page 1 does.
+ * Runs the page (one statement, whatever its size) over `base`, a query that already joins and filters, and
+ * the total count only if asked for; the page is keyset-paginated, so page 100 costs what page 1 does.
  */
 export async function listPage<T extends object>(em: EntityManager, base: Knex.QueryBuilder, spec: ListSpec<T>, args: PageArgs): Promise<Page<T>> {
   const size = pageSize(args.first);
@@ -49,13 +50,12 @@ export async function listPage<T extends object>(em: EntityManager, base: Knex.Q
   }
   for (const column of columns) pageQuery.orderBy(column, spec.direction);
   pageQuery.limit(size + 1);
-  const [rows, [{ count }]] = await Promise.all([
-    execute<Row>(em, pageQuery),
-    execute<{ count: number }>(em, base.clone().select(knex(em).raw('count(*)::int as count'))),
-  ]);
+  const rows = await execute<Row>(em, pageQuery);
+  let count: Promise<number> | undefined;
+  const totalCount = () => (count ??= execute<{ count: number }>(em, base.clone().select(knex(em).raw('count(*)::int as count'))).then(([row]) => row.count));
   const nodes = readRows(em, spec.entity, rows.slice(0, size));
   const edges = nodes.map((node) => ({ cursor: encodeCursor(spec.keyOf(node)), node }));
-  return { edges, pageInfo: { hasNextPage: rows.length > size, endCursor: edges.at(-1)?.cursor ?? null }, totalCount: count };
+  return { edges, pageInfo: { hasNextPage: rows.length > size, endCursor: edges.at(-1)?.cursor ?? null }, totalCount };
 }
 
 /** Keyset parts of the common orders: (created_at, id) and (a date column, id). */
