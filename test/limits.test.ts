@@ -84,3 +84,15 @@ it('hides field suggestions, introspection and internals outside development', a
   expect(errorCode(introspection)).toBe('GRAPHQL_VALIDATION_FAILED');
   expect(JSON.stringify(typo)).not.toMatch(/stacktrace|at \w+ \(/);
 });
+
+it('costs a connection by the value of a `first` variable, not by the cap', async () => {
+  const created = await run('mutation { createAdministration(name: "Limits BV") { id } }');
+  const { id } = (created.data as { createAdministration: { id: string } }).createAdministration;
+  // 1 (administration) + 1 (invoices) + $first x (totalCount + pageInfo + its 2 fields) = 2 + 4 x $first; the limit is 300.
+  const query = 'query ($id: ID!, $first: Int) { administration(id: $id) { invoices(first: $first) { totalCount pageInfo { hasNextPage endCursor } } } }';
+  const cheap = await postGraphql(server.url, { query, variables: { id, first: 50 } }, { token: user.token });
+  expect(cheap.errors).toBeUndefined();
+  const dear = await postGraphql(server.url, { query, variables: { id, first: 100 } }, { token: user.token });
+  expect(errorCode(dear)).toBe('GRAPHQL_VALIDATION_FAILED');
+  expect(dear.errors![0].message).toBe('Query is too expensive: cost 402 exceeds the limit of 300');
+});

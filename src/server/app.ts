@@ -12,7 +12,7 @@ import { useServer } from 'graphql-ws/use/ws';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { createRequestContext, type AppServices, type RequestContext } from '../context';
 import { createErrorFormatter, unauthenticated } from '../schema/errors';
-import { queryLimitRules } from '../schema/limits';
+import { costLimitPlugin, costLimitRule, queryLimitRules } from '../schema/limits';
 import { MAX_PAGE_SIZE } from '../services/lists/pagination';
 import { MAX_UPLOAD_BYTES } from '../domain/files';
 import { pendingMigrations } from '../db/database';
@@ -57,7 +57,8 @@ export async function createHttpServer(app: AppServices, orm: MikroORM, schema: 
           ip: ctx.extra.request.socket.remoteAddress ?? '',
           requestId: randomUUID(),
         }),
-      validate: (validSchema, document) => validate(validSchema, document, [...specifiedRules, ...queryLimitRules(limitsOf(config))]),
+      validate: (validSchema, document) =>
+        validate(validSchema, document, [...specifiedRules, ...queryLimitRules(limitsOf(config)), costLimitRule(limitsOf(config))]),
     },
     wsServer,
   );
@@ -81,6 +82,7 @@ export async function createHttpServer(app: AppServices, orm: MikroORM, schema: 
       ApolloServerPluginLandingPageDisabled(),
       // No HTTP caching of GraphQL answers here; the plugin would otherwise wrap every field of every answer.
       ApolloServerPluginCacheControlDisabled(),
+      costLimitPlugin(limitsOf(config)),
       {
         async serverWillStart() {
           return { drainServer: async () => wsCleanup.dispose() };
