@@ -21,6 +21,8 @@ export interface Config {
   maxCost: number;
   loginRateLimit: { perEmail: number; perIp: number; windowSeconds: number };
   jobs: JobSettings;
+  /** IMPORT_ALLOW_PRIVATE_URLS: import sources may be on loopback and private addresses (an on-premises server). */
+  importAllowPrivateUrls: boolean;
 }
 
 export interface JobSettings {
@@ -113,6 +115,7 @@ export function loadConfig(env: Env = process.env): Config {
       maxAttempts: intVar(env, 'JOB_MAX_ATTEMPTS', 3, 1, 100),
       outboxPollMs: intVar(env, 'OUTBOX_POLL_MS', 250, 10, 60_000),
     },
+    importAllowPrivateUrls: boolVar(env, 'IMPORT_ALLOW_PRIVATE_URLS', false),
   };
 }
 

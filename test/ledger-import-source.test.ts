@@ -19,7 +19,8 @@ let failWith: number | null = null;
 const csv = fs.readFileSync(path.join(__dirname, 'fixtures', 'bookkeeping', 'invoices-semicolon-bom.csv'));
 
 beforeAll(async () => {
-  server = await startTestServer();
+  // The test's source server is on 127.0.0.1, a loopback address the import guard refuses by default.
+  server = await startTestServer({ env: { IMPORT_ALLOW_PRIVATE_URLS: 'true' } });
   t = await createTenants(server);
   source = http.createServer((req, res) => {
     if (req.headers.authorization !== 'Token s3cret') return void res.writeHead(401).end();

@@ -8,7 +8,8 @@ import type { ImportRun } from '../../entities/ImportRun';
 import { badInput, CodedError, notFound } from '../../schema/errors';
 import { execute } from '../ledger/sql';
 import { decryptSecret, encryptSecret } from './secret-box';
-import { FetchError, fetchToTempFile } from './fetch-source';
+import { FetchError, fetchToTempFile, sourceGuard } from './fetch-source';
+import { hostRefusal } from './address-policy';
 import { nextDailyRun, retryAt, TIME_OF_DAY } from './schedule';
 import { startImport } from './start-import';
 
@@ -34,6 +35,9 @@ export async function configureImportSource(ctx: RequestContext, administrationI
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw badInput('url must be an http(s) URL', 'url');
   if (url.username || url.password) throw badInput('Put credentials in authorization, not in the URL', 'url');
+  // A literal address (or localhost) can be judged now; a host name is checked when it is resolved, at every fetch.
+  const refusal = hostRefusal(url.hostname, { allowPrivate: ctx.config.importAllowPrivateUrls });
+  if (refusal) throw badInput(`The source URL is refused: ${refusal}`, 'url');
   if (!TIME_OF_DAY.test(change.timeOfDay)) throw badInput('timeOfDay must be HH:MM (24-hour clock)', 'timeOfDay');
   if (change.authorization && change.authorization.length > 4000) throw badInput('authorization is too long', 'authorization');
   const em = tenantEm(ctx, administrationId);
@@ -61,7 +65,7 @@ export async function runImportSource(ctx: RequestContext, administrationId: str
   let file: string | null = null;
   try {
     const authorization = source.authorizationEncrypted ? decryptSecret(ctx.config, source.authorizationEncrypted) : null;
-    file = await fetchToTempFile(source.url, authorization);
+    file = await fetchToTempFile(source.url, authorization, sourceGuard(ctx.config));
     const run = await startImport(ctx, administrationId, {
       format: source.format as 'CSV' | 'UBL',
       complete: true,
