@@ -7,7 +7,7 @@ import { ImportSource } from '../../entities/ImportSource';
 import type { ImportRun } from '../../entities/ImportRun';
 import { badInput, CodedError, notFound } from '../../schema/errors';
 import { execute } from '../ledger/sql';
-import { decryptSecret, encryptSecret } from './secret-box';
+import { decryptSecret, encryptSecret, isCurrentKey, SecretError } from './secret-box';
 import { FetchError, fetchToTempFile, sourceGuard } from './fetch-source';
 import { hostRefusal } from './address-policy';
 import { nextDailyRun, retryAt, TIME_OF_DAY } from './schedule';
@@ -64,7 +64,10 @@ export async function runImportSource(ctx: RequestContext, administrationId: str
   source.lastRunAt = now;
   let file: string | null = null;
   try {
-    const authorization = source.authorizationEncrypted ? decryptSecret(ctx.config, source.authorizationEncrypted) : null;
+    const stored = source.authorizationEncrypted;
+    const authorization = stored ? decryptSecret(ctx.config, stored) : null;
+    // A header under an old key moves to the current one, so after one run of every source the old key can go.
+    if (stored && authorization !== null && !isCurrentKey(ctx.config, stored)) source.authorizationEncrypted = encryptSecret(ctx.config, authorization);
     file = await fetchToTempFile(source.url, authorization, sourceGuard(ctx.config));
     const run = await startImport(ctx, administrationId, {
       format: source.format as 'CSV' | 'UBL',
@@ -76,13 +79,14 @@ export async function runImportSource(ctx: RequestContext, administrationId: str
     await em.flush();
     return run;
   } catch (error) {
-    const message = error instanceof FetchError || error instanceof CodedError ? error.message : 'The import source could not be read';
-    if (!(error instanceof FetchError || error instanceof CodedError)) ctx.logger.error({ err: error, administrationId }, 'import source failed');
+    const expected = error instanceof FetchError || error instanceof SecretError || error instanceof CodedError;
+    const message = expected ? (error as Error).message : 'The import source could not be read';
+    if (!expected) ctx.logger.error({ err: error, administrationId }, 'import source failed');
     source.failures += 1;
     source.lastError = message;
     source.nextRunAt = retryAt(now, source.failures, nextDaily);
     await em.flush();
-    throw error instanceof CodedError ? error : badInput(message, 'url');
+    throw error instanceof CodedError ? error : badInput(message, error instanceof SecretError ? 'authorization' : 'url');
   } finally {
     if (file) await fs.promises.rm(file, { force: true });
   }
