@@ -10,6 +10,10 @@ export interface Config {
   dataDir: string;
   databaseUrl: string | null;
   jwtSecret: string | null;
+  /** DATA_ENCRYPTION_KEY: encrypts stored secrets; null = generated into DATA_DIR. */
+  dataEncryptionKey: string | null;
+  /** DATA_ENCRYPTION_KEYS_OLD: earlier keys, for reading what they encrypted while the key is rotated. */
+  dataEncryptionKeysOld: string[];
   tokenTtlSeconds: number;
   seedDemo: boolean;
   introspection: boolean;
@@ -23,6 +27,8 @@ export interface Config {
   jobs: JobSettings;
   /** How often an open subscription re-checks that its user is still a member (each event is checked too). */
   subscriptionRecheckMs: number;
+  /** IMPORT_ALLOW_PRIVATE_URLS: import sources may be on loopback and private addresses (an on-premises server). */
+  importAllowPrivateUrls: boolean;
 }
 
 export interface JobSettings {
@@ -84,6 +90,18 @@ export function loadConfig(env: Env = process.env): Config {
     // Several processes against a shared database must agree on the secret.
     throw new ConfigError('JWT_SECRET is required in production with DATABASE_URL');
   }
+  const dataEncryptionKey = env.DATA_ENCRYPTION_KEY || null;
+  if (dataEncryptionKey !== null && dataEncryptionKey.length < 32) {
+    throw new ConfigError('DATA_ENCRYPTION_KEY must be at least 32 characters');
+  }
+  if (dataEncryptionKey === null && nodeEnv === 'production' && databaseUrl !== null) {
+    // Every process must read what another encrypted, and a lost key loses the stored secrets.
+    throw new ConfigError('DATA_ENCRYPTION_KEY is required in production with DATABASE_URL');
+  }
+  const dataEncryptionKeysOld = (env.DATA_ENCRYPTION_KEYS_OLD ?? '').split(',').map((key) => key.trim()).filter(Boolean);
+  if (dataEncryptionKeysOld.some((key) => key.length < 32)) {
+    throw new ConfigError('DATA_ENCRYPTION_KEYS_OLD must be a comma-separated list of keys of at least 32 characters');
+  }
   const logLevel = env.LOG_LEVEL || (nodeEnv === 'test' ? 'silent' : 'info');
   if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(logLevel)) {
     throw new ConfigError(`LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, got '${logLevel}'`);
@@ -95,6 +113,8 @@ export function loadConfig(env: Env = process.env): Config {
     dataDir: path.resolve(env.DATA_DIR || '.data'),
     databaseUrl,
     jwtSecret,
+    dataEncryptionKey,
+    dataEncryptionKeysOld,
     tokenTtlSeconds: intVar(env, 'TOKEN_TTL_SECONDS', 8 * 3600, 60, 30 * 24 * 3600),
     // Seed a demo login only on the zero-configuration embedded database, unless asked.
     seedDemo: boolVar(env, 'SEED_DEMO', databaseUrl === null),
@@ -116,6 +136,7 @@ export function loadConfig(env: Env = process.env): Config {
       outboxPollMs: intVar(env, 'OUTBOX_POLL_MS', 250, 10, 60_000),
     },
     subscriptionRecheckMs: intVar(env, 'SUBSCRIPTION_RECHECK_MS', 5000, 100, 3_600_000),
+    importAllowPrivateUrls: boolVar(env, 'IMPORT_ALLOW_PRIVATE_URLS', false),
   };
 }
 

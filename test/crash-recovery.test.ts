@@ -42,6 +42,7 @@ describe('a worker killed (SIGKILL) in the middle of an import', () => {
     env = {
       DATABASE_URL: database.url,
       JWT_SECRET: randomBytes(32).toString('hex'),
+      DATA_ENCRYPTION_KEY: randomBytes(32).toString('hex'),
       DATA_DIR: dataDir,
       SEED_DEMO: 'false',
       JOB_LEASE_SECONDS: String(LEASE_SECONDS),

@@ -3,7 +3,7 @@ import http from 'node:http';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { ConfigureImportSourceDocument, ImportSourceDocument, RunImportSourceNowDocument } from './generated/graphql';
+import { ConfigureImportSourceDocument, ImportRunsDocument, ImportSourceDocument, RunImportSourceNowDocument } from './generated/graphql';
 import { createTenants, type Tenants } from './support/actors';
 import { expectData, expectError } from './support/assertions';
 import { waitForRun } from './support/ledger';
@@ -19,7 +19,8 @@ let failWith: number | null = null;
 const csv = fs.readFileSync(path.join(__dirname, 'fixtures', 'bookkeeping', 'invoices-semicolon-bom.csv'));
 
 beforeAll(async () => {
-  server = await startTestServer();
+  // The test's source server is on 127.0.0.1, a loopback address the import guard refuses by default.
+  server = await startTestServer({ env: { IMPORT_ALLOW_PRIVATE_URLS: 'true' } });
   t = await createTenants(server);
   source = http.createServer((req, res) => {
     if (req.headers.authorization !== 'Token s3cret') return void res.writeHead(401).end();
@@ -42,7 +43,7 @@ describe('import source', () => {
     // 06:00 in Amsterdam after 2026-03-02 11:00 local is tomorrow 05:00 UTC.
     expect(data.configureImportSource).toMatchObject({ url: sourceUrl, timeOfDay: '06:00', nextRunAt: '2026-03-03T05:00:00.000Z', failures: 0 });
     const [row] = await server.runtime.orm.em.getConnection().execute('select authorization_encrypted from import_sources where administration_id = ?', [t.a]);
-    expect(row.authorization_encrypted).toMatch(/^v1:/);
+    expect(row.authorization_encrypted).toMatch(/^v2:[0-9a-f]{8}:/);
     expect(row.authorization_encrypted).not.toContain('s3cret');
   });
 
@@ -62,7 +63,13 @@ describe('import source', () => {
     failWith = null;
     server.clock.set(new Date('2026-03-02T10:06:00Z'));
     const ctx = createJobContext(server.runtime.app, server.runtime.orm);
+    const runIds = async () => expectData(await server.gql(ImportRunsDocument, { id: t.a }, { token: t.member.token })).administration!.importRuns.edges.map((e) => e.node.id);
+    const before = await runIds();
     expect(await runDueImportSources(ctx)).toBe(1);
+    // The retry's import runs to the end (and the server is not stopped with it half done).
+    const retried = (await runIds()).filter((id) => !before.includes(id));
+    expect(retried).toHaveLength(1);
+    expect(await waitForRun(server, t.member.token, t.a, retried[0])).toMatchObject({ status: 'SUCCEEDED' });
     const recovered = expectData(await server.gql(ImportSourceDocument, { id: t.a }, { token: t.viewer.token })).administration!;
     expect(recovered.importSource).toMatchObject({ lastError: null, failures: 0, nextRunAt: '2026-03-03T05:00:00.000Z' });
     expect(recovered.dashboard.attention).toContainEqual({ reason: 'IMPORT_FAILED', count: 0 });

@@ -69,8 +69,14 @@ describe('an API process and a worker process on one database', () => {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'credit-roles-'));
   beforeAll(async () => {
     database = await createTestDatabase();
-    // Shared by both processes: the same signing secret (tokens) and the same file storage (uploaded imports).
-    const env = { DATABASE_URL: database.url, JWT_SECRET: randomBytes(32).toString('hex'), DATA_DIR: dataDir, SEED_DEMO: 'false' };
+    // Shared by both processes: the same secrets (tokens, stored headers) and the same file storage (uploaded imports).
+    const env = {
+      DATABASE_URL: database.url,
+      JWT_SECRET: randomBytes(32).toString('hex'),
+      DATA_ENCRYPTION_KEY: randomBytes(32).toString('hex'),
+      DATA_DIR: dataDir,
+      SEED_DEMO: 'false',
+    };
     // Started together on purpose: two processes setting up one database at once must not trip over each other.
     const started = await Promise.allSettled([startServerProcess('api', env), startServerProcess('worker', env)]);
     const failed = started.find((result) => result.status === 'rejected');

@@ -16,7 +16,7 @@ export class ImportSource {
   @Property({ type: 'text' })
   format!: string;
 
-  /** The Authorization header to send, AES-GCM encrypted with a key derived from the JWT secret. */
+  /** The Authorization header to send, AES-GCM encrypted with DATA_ENCRYPTION_KEY (see services/imports/secret-box). */
   @Property({ type: 'text', nullable: true, hidden: true })
   authorizationEncrypted: string | null = null;
 

@@ -7,8 +7,9 @@ import { ImportSource } from '../../entities/ImportSource';
 import type { ImportRun } from '../../entities/ImportRun';
 import { badInput, CodedError, notFound } from '../../schema/errors';
 import { execute } from '../ledger/sql';
-import { decryptSecret, encryptSecret } from './secret-box';
-import { FetchError, fetchToTempFile } from './fetch-source';
+import { decryptSecret, encryptSecret, isCurrentKey, SecretError } from './secret-box';
+import { FetchError, fetchToTempFile, sourceGuard } from './fetch-source';
+import { hostRefusal } from './address-policy';
 import { nextDailyRun, retryAt, TIME_OF_DAY } from './schedule';
 import { startImport } from './start-import';
 
@@ -34,6 +35,9 @@ export async function configureImportSource(ctx: RequestContext, administrationI
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw badInput('url must be an http(s) URL', 'url');
   if (url.username || url.password) throw badInput('Put credentials in authorization, not in the URL', 'url');
+  // A literal address (or localhost) can be judged now; a host name is checked when it is resolved, at every fetch.
+  const refusal = hostRefusal(url.hostname, { allowPrivate: ctx.config.importAllowPrivateUrls });
+  if (refusal) throw badInput(`The source URL is refused: ${refusal}`, 'url');
   if (!TIME_OF_DAY.test(change.timeOfDay)) throw badInput('timeOfDay must be HH:MM (24-hour clock)', 'timeOfDay');
   if (change.authorization && change.authorization.length > 4000) throw badInput('authorization is too long', 'authorization');
   const em = tenantEm(ctx, administrationId);
@@ -60,8 +64,11 @@ export async function runImportSource(ctx: RequestContext, administrationId: str
   source.lastRunAt = now;
   let file: string | null = null;
   try {
-    const authorization = source.authorizationEncrypted ? decryptSecret(ctx.config, source.authorizationEncrypted) : null;
-    file = await fetchToTempFile(source.url, authorization);
+    const stored = source.authorizationEncrypted;
+    const authorization = stored ? decryptSecret(ctx.config, stored) : null;
+    // A header under an old key moves to the current one, so after one run of every source the old key can go.
+    if (stored && authorization !== null && !isCurrentKey(ctx.config, stored)) source.authorizationEncrypted = encryptSecret(ctx.config, authorization);
+    file = await fetchToTempFile(source.url, authorization, sourceGuard(ctx.config));
     const run = await startImport(ctx, administrationId, {
       format: source.format as 'CSV' | 'UBL',
       complete: true,
@@ -72,13 +79,14 @@ export async function runImportSource(ctx: RequestContext, administrationId: str
     await em.flush();
     return run;
   } catch (error) {
-    const message = error instanceof FetchError || error instanceof CodedError ? error.message : 'The import source could not be read';
-    if (!(error instanceof FetchError || error instanceof CodedError)) ctx.logger.error({ err: error, administrationId }, 'import source failed');
+    const expected = error instanceof FetchError || error instanceof SecretError || error instanceof CodedError;
+    const message = expected ? (error as Error).message : 'The import source could not be read';
+    if (!expected) ctx.logger.error({ err: error, administrationId }, 'import source failed');
     source.failures += 1;
     source.lastError = message;
     source.nextRunAt = retryAt(now, source.failures, nextDaily);
     await em.flush();
-    throw error instanceof CodedError ? error : badInput(message, 'url');
+    throw error instanceof CodedError ? error : badInput(message, error instanceof SecretError ? 'authorization' : 'url');
   } finally {
     if (file) await fs.promises.rm(file, { force: true });
   }
