@@ -1,52 +1,65 @@
 // Streams a bookkeeping CSV export (header row + one invoice per row) into normalised invoice rows.
-import { Readable, pipeline } from 'node:stream';
-import { CsvError, parse } from 'csv-parse';
-import { ALL_FIELDS, REQUIRED_FIELDS, normalizeInvoiceRow, type InvoiceField, type RawInvoiceRow } from './normalize';
+import { CsvSyntaxError, CsvTokenizer } from './csv-tokenizer';
+import { ALL_FIELDS, DebtorCache, REQUIRED_FIELDS, normalizeInvoiceRow, type InvoiceField, type RawInvoiceRow } from './normalize';
 import { UnreadableFileError, type ParsedRow } from './types';
 
 // Enough for any real header line; a file without a line break this early is not a CSV we can read.
 const MAX_HEADER_BYTES = 64 * 1024;
 // Caps memory when an unbalanced quote makes the parser swallow the rest of a big file into one record.
-const MAX_RECORD_BYTES = 1024 * 1024;
+const MAX_RECORD_CHARS = 1024 * 1024;
 const CANDIDATE_DELIMITERS = [';', ',', '\t'] as const;
 
 type Chunk = string | Buffer;
 
+/** Where each known field is in a record: two arrays, read for every row without allocating. */
+interface Columns {
+  fields: InvoiceField[];
+  indexes: number[];
+}
+
 /**
  * Yields one ParsedRow per non-empty data row, numbered like a spreadsheet (header = row 1, so data starts at 2).
  * Throws UnreadableFileError when the file is empty, binary, lacks a header with the required columns, or has CSV
- * syntax the parser cannot recover from.
+ * syntax that cannot be read.
  */
 export async function* parseCsvInvoices(input: NodeJS.ReadableStream): AsyncGenerator<ParsedRow> {
+  for await (const rows of parseCsvInvoiceBatches(input)) yield* rows;
+}
+
+/** Like parseCsvInvoices, a batch of rows per chunk of input: one step of the async iteration per chunk, not per row. */
+export async function* parseCsvInvoiceBatches(input: NodeJS.ReadableStream): AsyncGenerator<ParsedRow[]> {
   const source = input[Symbol.asyncIterator]() as AsyncIterator<Chunk>;
   const { chunks, firstLine } = await readFirstLine(source);
-  const parser = parse({
-    delimiter: detectDelimiter(firstLine),
-    bom: true,
-    trim: true,
-    relax_quotes: true,
-    relax_column_count: true,
-    skip_empty_lines: false,
-    max_record_size: MAX_RECORD_BYTES,
-  });
-  // Errors on either side surface through the parser's async iterator below, so the callback has nothing to add.
-  pipeline(Readable.from(replay(chunks, source)), parser, () => undefined);
-
-  let columns: Map<InvoiceField, number> | undefined;
+  const tokenizer = new CsvTokenizer(detectDelimiter(firstLine), MAX_RECORD_CHARS);
+  // Not fatal: bytes that are not UTF-8 become U+FFFD and are reported per row (toParsedRow). Drops a BOM.
+  const decoder = new TextDecoder('utf-8');
+  const debtors = new DebtorCache();
+  let columns: Columns | undefined;
   let row = 0;
-  try {
-    for await (const record of parser as AsyncIterable<string[]>) {
+  const toRows = (records: string[][]): ParsedRow[] => {
+    const rows: ParsedRow[] = [];
+    for (const record of records) {
       row += 1;
       if (!columns) {
-        columns = mapHeader(record);
+        const found = mapHeader(record);
+        columns = { fields: [...found.keys()], indexes: [...found.values()] };
         continue;
       }
       if (record.every((value) => value === '')) continue;
-      yield toParsedRow(record, columns, row);
+      rows.push(toParsedRow(record, columns, row, debtors));
     }
+    return rows;
+  };
+  try {
+    for await (const chunk of replay(chunks, source)) {
+      const rows = toRows(tokenizer.push(decoder.decode(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk), { stream: true })));
+      if (rows.length > 0) yield rows;
+    }
+    const last = toRows([...tokenizer.push(decoder.decode()), ...tokenizer.end()]);
+    if (last.length > 0) yield last;
   } catch (err) {
-    if (err instanceof CsvError) {
-      throw new UnreadableFileError(`CSV could not be parsed at row ${row + 1}: ${err.message}`, { cause: err });
+    if (err instanceof CsvSyntaxError) {
+      throw new UnreadableFileError(`CSV could not be parsed at row ${err.record}: ${err.message}`, { cause: err });
     }
     throw err;
   }
@@ -135,16 +148,17 @@ function mapHeader(header: string[]): Map<InvoiceField, number> {
   return columns;
 }
 
-function toParsedRow(record: string[], columns: Map<InvoiceField, number>, row: number): ParsedRow {
+function toParsedRow(record: string[], columns: Columns, row: number, debtors: DebtorCache): ParsedRow {
   const raw: RawInvoiceRow = {};
-  for (const [field, index] of columns) {
+  for (let i = 0; i < columns.fields.length; i += 1) {
+    const field = columns.fields[i];
     // A short row (fewer columns than the header) leaves trailing fields undefined.
-    const value = record.at(index);
-    // csv-parse decodes invalid UTF-8 (typically a Windows-1252 export) to U+FFFD; importing that would corrupt names.
+    const value = record[columns.indexes[i]] as string | undefined;
+    // Invalid UTF-8 (typically a Windows-1252 export) was decoded to U+FFFD; importing that would corrupt names.
     if (value?.includes('\uFFFD')) {
       return { row, error: { row, field, message: `${field} contains characters that are not valid UTF-8; save the file as UTF-8` } };
     }
     raw[field] = value;
   }
-  return normalizeInvoiceRow(raw, row);
+  return normalizeInvoiceRow(raw, row, { debtors });
 }

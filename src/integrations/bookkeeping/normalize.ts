@@ -5,7 +5,7 @@ import { normalizeEmail, normalizePhone } from './contact';
 import { isCountryCode, normalizeCountry } from './country';
 import { normalizeCurrency } from './currency';
 import { parseIsoDate } from './date';
-import type { DebtorKind, ImportedInvoice, ImportRowError, ParsedRow } from './types';
+import type { DebtorKind, ImportedDebtor, ImportedInvoice, ImportRowError, ParsedRow } from './types';
 
 /** Field names in the order they are validated; also the accepted CSV column names (case-insensitive). */
 export const ALL_FIELDS = [
@@ -47,6 +47,46 @@ export type RawInvoiceRow = Partial<Record<InvoiceField, string | null | undefin
 export interface NormalizeOptions {
   /** UBL invoices may lack a due date (the default payment term applies); CSV and GraphQL must supply one. */
   dueDateRequired?: boolean;
+  /** Debtors already normalised in this input (see DebtorCache). */
+  debtors?: DebtorCache;
+}
+
+// Bounds the memory of a DebtorCache; past it, the cache starts over.
+const MAX_CACHED_DEBTORS = 20_000;
+
+/**
+ * A debtor comes again with each of its invoices, and normalising it (phone, address, country) costs more than the
+ * rest of the row: one input normalises each distinct debtor once. The result is the same object for every row.
+ */
+export class DebtorCache {
+  // By the debtor's external id as given, with the raw fields the result was made from (compared, not hashed).
+  private readonly entries = new Map<string, { raw: (string | null | undefined)[]; result: ImportedDebtor | RowError }>();
+
+  get(raw: RawInvoiceRow): ImportedDebtor {
+    const key = raw.debtorExternalId ?? '';
+    let entry = this.entries.get(key);
+    if (entry === undefined || !sameFields(raw, entry.raw)) {
+      let result: ImportedDebtor | RowError;
+      try {
+        result = toDebtor(raw);
+      } catch (err) {
+        if (!(err instanceof RowError)) throw err;
+        result = err;
+      }
+      if (this.entries.size >= MAX_CACHED_DEBTORS) this.entries.clear();
+      entry = { raw: DEBTOR_FIELDS.map((field) => raw[field]), result };
+      this.entries.set(key, entry);
+    }
+    if (entry.result instanceof RowError) throw entry.result;
+    return entry.result;
+  }
+}
+
+const DEBTOR_FIELDS = ALL_FIELDS.filter((field) => field.startsWith('debtor'));
+
+function sameFields(raw: RawInvoiceRow, cached: (string | null | undefined)[]): boolean {
+  for (let i = 0; i < DEBTOR_FIELDS.length; i += 1) if (raw[DEBTOR_FIELDS[i]] !== cached[i]) return false;
+  return true;
 }
 
 const DEFAULT_PHONE_COUNTRY = 'NL';
@@ -63,7 +103,7 @@ class RowError extends Error {
 /** Validates and normalises one row; the first problem found (in ALL_FIELDS order) becomes the row's error. */
 export function normalizeInvoiceRow(raw: RawInvoiceRow, row: number, options: NormalizeOptions = {}): ParsedRow {
   try {
-    return { row, invoice: { ...toInvoice(raw, options.dueDateRequired ?? true), documents: [] } };
+    return { row, invoice: toInvoice(raw, options.dueDateRequired ?? true, options.debtors) };
   } catch (err) {
     if (!(err instanceof RowError)) throw err;
     const error: ImportRowError = { row, field: err.field, message: err.message };
@@ -71,7 +111,7 @@ export function normalizeInvoiceRow(raw: RawInvoiceRow, row: number, options: No
   }
 }
 
-function toInvoice(raw: RawInvoiceRow, dueDateRequired: boolean): Omit<ImportedInvoice, 'documents'> {
+function fieldReader(raw: RawInvoiceRow) {
   const value = (field: InvoiceField): string | null => {
     const text = raw[field]?.trim();
     return text ? text : null;
@@ -81,6 +121,11 @@ function toInvoice(raw: RawInvoiceRow, dueDateRequired: boolean): Omit<ImportedI
     if (text === null) throw new RowError(field, `${field} is required`);
     return text;
   };
+  return { value, required };
+}
+
+function toInvoice(raw: RawInvoiceRow, dueDateRequired: boolean, debtors?: DebtorCache): ImportedInvoice {
+  const { value, required } = fieldReader(raw);
   const date = (field: InvoiceField, text: string): string => {
     const iso = parseIsoDate(text);
     if (iso === null) throw new RowError(field, `${field} is not a valid date (use YYYY-MM-DD or DD-MM-YYYY): '${text}'`);
@@ -111,7 +156,24 @@ function toInvoice(raw: RawInvoiceRow, dueDateRequired: boolean): Omit<ImportedI
     throw new RowError('currency', `unknown currency '${currencyText}'`);
   }
 
-  const debtorExternalId = required('debtorExternalId');
+  return {
+    externalId,
+    number,
+    issueDate,
+    dueDate,
+    amountCents,
+    openAmountCents,
+    currency,
+    credit: amountCents < 0n,
+    // The debtor's fields come last in ALL_FIELDS: checked after the invoice's, so the first problem is still the one reported.
+    debtor: debtors ? debtors.get(raw) : toDebtor(raw),
+    documents: [],
+  };
+}
+
+function toDebtor(raw: RawInvoiceRow): ImportedDebtor {
+  const { value, required } = fieldReader(raw);
+  const externalId = required('debtorExternalId');
   const name = required('debtorName');
   const type = debtorKind(required('debtorType'));
 
@@ -134,28 +196,7 @@ function toInvoice(raw: RawInvoiceRow, dueDateRequired: boolean): Omit<ImportedI
   let houseNumber = value('debtorHouseNumber');
   if (street !== null && houseNumber === null) ({ street, houseNumber } = splitStreetAndNumber(street));
 
-  return {
-    externalId,
-    number,
-    issueDate,
-    dueDate,
-    amountCents,
-    openAmountCents,
-    currency,
-    credit: amountCents < 0n,
-    debtor: {
-      externalId: debtorExternalId,
-      name,
-      type,
-      email,
-      phone,
-      street,
-      houseNumber,
-      postcode: value('debtorPostcode'),
-      city: value('debtorCity'),
-      country,
-    },
-  };
+  return { externalId, name, type, email, phone, street, houseNumber, postcode: value('debtorPostcode'), city: value('debtorCity'), country };
 }
 
 function debtorKind(text: string): DebtorKind {
