@@ -63,6 +63,25 @@ describe('importFile', () => {
     expect(run.errors).toContainEqual({ row: 3, field: 'externalId', message: 'externalId is required' });
   });
 
+  it('imports an invoice that is in a CSV twice once: its last row wins, and the earlier one pays nothing', async () => {
+    const header = 'externalId;number;issueDate;dueDate;amount;openAmount;debtorExternalId;debtorName;debtorType';
+    const first = await uploadAndWait('day1.csv', `${header}\nTWICE-1;T-1;2026-01-15;2026-02-14;100,00;100,00;TW-D;Twice BV;BUSINESS\n`, 'CSV');
+    expect(first).toMatchObject({ status: 'SUCCEEDED', invoicesCreated: 1 });
+    const rows = [
+      'TWICE-1;T-1;2026-01-15;2026-02-14;100,00;0,00;TW-D;Twice BV;BUSINESS',
+      'TWICE-2;T-2 first;2026-01-15;2026-02-14;50,00;50,00;TW-D;Twice BV;BUSINESS',
+      'TWICE-2;T-2 last;2026-01-15;2026-02-14;50,00;20,00;TW-D;Twice BV;BUSINESS',
+      'TWICE-1;T-1;2026-01-15;2026-02-14;100,00;100,00;TW-D;Twice BV;BUSINESS',
+    ];
+    const run = await uploadAndWait('day2.csv', `${header}\n${rows.join('\n')}\n`, 'CSV');
+    expect(run).toMatchObject({ status: 'SUCCEEDED', rowsRead: 4, invoicesCreated: 1, invoicesUpdated: 0, invoicesClosed: 0, errors: [] });
+    const found = expectData(await server.gql(InvoicesDocument, { id: t.a, filter: { search: 'T-' } }, { token: t.viewer.token }));
+    expect(found.administration!.invoices.edges.map((e) => [e.node.externalId, e.node.number, e.node.openAmount.amount, e.node.status]).sort()).toEqual([
+      ['TWICE-1', 'T-1', '100.00', 'OPEN'],
+      ['TWICE-2', 'T-2 last', '20.00', 'OPEN'],
+    ]);
+  });
+
   it('imports a single UBL without due date using the default payment term', async () => {
     const run = await uploadAndWait('inv.xml', fixture('invoice-no-due-date.xml'), 'UBL');
     expect(run).toMatchObject({ format: 'UBL', status: 'SUCCEEDED', invoicesCreated: 1 });
