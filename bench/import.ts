@@ -80,6 +80,8 @@ async function gql<T>(url: string, query: string, variables: Record<string, unkn
 
 interface Run {
   status: string;
+  startedAt: string;
+  finishedAt: string;
   rowsRead: number;
   invoicesCreated: number;
   invoicesUpdated: number;
@@ -89,6 +91,7 @@ interface Run {
 /** Uploads the file through importFile and waits until the worker has finished it; returns rows per second. */
 async function importFile(url: string, token: string, administrationId: string, file: string, label: string): Promise<number> {
   const started = performance.now();
+  const startedAt = Date.now();
   const form = new FormData();
   const query = 'mutation ($a: ID!, $f: Upload!) { importFile(administrationId: $a, file: $f, format: CSV, complete: true) { id } }';
   form.append('operations', JSON.stringify({ query, variables: { a: administrationId, f: null } }));
@@ -97,7 +100,7 @@ async function importFile(url: string, token: string, administrationId: string, 
   const response = await fetch(url, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'apollo-require-preflight': 'true' }, body: form });
   const body = (await response.json()) as { data?: { importFile: { id: string } }; errors?: unknown };
   if (!body.data) throw new Error(JSON.stringify(body.errors));
-  const runQuery = `query ($a: ID!) { administration(id: $a) { importRuns(first: 1) { edges { node { id status rowsRead invoicesCreated invoicesUpdated debtorsCreated } } } } }`;
+  const runQuery = `query ($a: ID!) { administration(id: $a) { importRuns(first: 1) { edges { node { id status rowsRead invoicesCreated invoicesUpdated debtorsCreated startedAt finishedAt } } } } }`;
   for (;;) {
     const data = await gql<{ administration: { importRuns: { edges: { node: Run & { id: string } }[] } } }>(url, runQuery, { a: administrationId }, token);
     const run = data.administration.importRuns.edges.map((e) => e.node).find((r) => r.id === body.data!.importFile.id)!;
@@ -106,7 +109,8 @@ async function importFile(url: string, token: string, administrationId: string, 
       const rate = run.rowsRead / seconds;
       console.log(
         `${label.padEnd(10)} ${run.status}: ${run.rowsRead} rows in ${seconds.toFixed(2)} s = ${Math.round(rate)} rows/s ` +
-          `(${run.invoicesCreated} invoices created, ${run.invoicesUpdated} updated, ${run.debtorsCreated} debtors created)`,
+          `(${run.invoicesCreated} invoices created, ${run.invoicesUpdated} updated, ${run.debtorsCreated} debtors created; ` +
+          `upload and queue ${((Date.parse(run.startedAt) - startedAt) / 1000).toFixed(2)} s, worker ${((Date.parse(run.finishedAt) - Date.parse(run.startedAt)) / 1000).toFixed(2)} s)`,
       );
       return rate;
     }
@@ -163,6 +167,8 @@ async function baselineRate(databaseUrl: string, administrationId: string, file:
     await client.query(BASELINE_SCHEMA);
     const started = performance.now();
     await client.query('begin');
+    // The same memory for sorts and hashes as the import's merge (merge.ts).
+    await client.query(`set local work_mem = '64MB'`);
     await client.query(BASELINE_STAGING);
     await pipeline(fs.createReadStream(file), client.query(copyFrom(`copy bench_rows from stdin with (format csv, header true, delimiter ';')`)));
     const copied = performance.now();

@@ -1,9 +1,9 @@
-// Unit tests for the CSV tokenizer: records and fields, whatever the chunks the text arrives in.
+// Unit tests for the CSV tokenizer: records and fields, whatever the chunks the bytes arrive in.
 import { CsvSyntaxError, CsvTokenizer } from './csv-tokenizer';
 
-function tokenize(chunks: string[], delimiter = ';', max = 1024): string[][] {
+function tokenize(chunks: (string | Buffer)[], delimiter = ';', max = 1024): string[][] {
   const tokenizer = new CsvTokenizer(delimiter, max);
-  return [...chunks.flatMap((chunk) => tokenizer.push(chunk)), ...tokenizer.end()];
+  return [...chunks.flatMap((chunk) => tokenizer.push(Buffer.from(chunk))), ...tokenizer.end()];
 }
 
 function syntaxError(chunks: string[], max = 1024): CsvSyntaxError {
@@ -16,24 +16,28 @@ function syntaxError(chunks: string[], max = 1024): CsvSyntaxError {
   throw new Error('expected a syntax error');
 }
 
-const SAMPLE = 'a;b;c\r\n "x ; y" ; 12" screen ;"say ""hi"""\n"two\r\nlines";;\rlast; row ';
+const SAMPLE = Buffer.from('\uFEFFa;b;Crème\r\n "x ; y" ; 12" screen ;"say ""hi"""\n"two\r\nlines";;\rlast; row ');
 const EXPECTED = [
-  ['a', 'b', 'c'],
+  ['a', 'b', 'Crème'],
   ['x ; y', '12" screen', 'say "hi"'],
   ['two\r\nlines', '', ''],
   ['last', 'row'],
 ];
 
 describe('CsvTokenizer', () => {
-  it('splits records at \\n, \\r\\n and \\r, trims fields and reads quoted fields', () => {
+  it('splits records at \\n, \\r\\n and \\r, trims fields, reads quoted fields and skips a BOM', () => {
     expect(tokenize([SAMPLE])).toEqual(EXPECTED);
   });
 
-  it('gives the same records wherever the chunks are cut', () => {
+  it('gives the same records wherever the chunks are cut, even inside the BOM or a multi-byte character', () => {
     for (let cut = 0; cut <= SAMPLE.length; cut += 1) {
-      expect(tokenize([SAMPLE.slice(0, cut), SAMPLE.slice(cut)])).toEqual(EXPECTED);
+      expect(tokenize([SAMPLE.subarray(0, cut), SAMPLE.subarray(cut)])).toEqual(EXPECTED);
     }
-    expect(tokenize([...SAMPLE])).toEqual(EXPECTED);
+    expect(tokenize([...SAMPLE].map((byte) => Buffer.from([byte])))).toEqual(EXPECTED);
+  });
+
+  it('decodes bytes that are not UTF-8 as U+FFFD', () => {
+    expect(tokenize([Buffer.from([0x43, 0x61, 0x66, 0xe9, 0x3b, 0x78])])).toEqual([['Caf\uFFFD', 'x']]);
   });
 
   it('keeps empty lines as one empty field and drops nothing after a final line break', () => {

@@ -1,10 +1,13 @@
-// Splits CSV text into records, fed in chunks. Written for speed (a bookkeeping export of 100,000 rows is split in
-// a fraction of a second); it follows RFC 4180 with the leniency exports need:
+// Splits CSV bytes (UTF-8) into records, fed in chunks. Written for speed (a bookkeeping export of 100,000 rows is
+// split in a fraction of a second); it follows RFC 4180 with the leniency exports need:
 // - records end at \n, \r\n or \r; fields are separated by one delimiter character;
 // - spaces and tabs around a field are dropped (trailing white space of an unquoted field too);
 // - a field that starts with a quote is quoted: it may hold delimiters, line breaks and doubled quotes (""); after
 //   its closing quote only white space may follow before the delimiter;
 // - a quote inside an unquoted field is an ordinary character (`12" screen`).
+// It works on bytes: every character it looks for is ASCII, which never occurs inside a multi-byte UTF-8 sequence.
+// Each field is decoded on its own, so a field never keeps a whole chunk of the file alive in memory, and bytes
+// that are not UTF-8 become U+FFFD (the caller reports them).
 
 /** The text cannot be split into records (unclosed quote, text after a closing quote, a record too large). */
 export class CsvSyntaxError extends Error {
@@ -23,25 +26,37 @@ const CR = 0x0d;
 const LF = 0x0a;
 const SPACE = 0x20;
 const TAB = 0x09;
+const EMPTY = Buffer.alloc(0);
+const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
 
-const INCOMPLETE = null;
+const INCOMPLETE = -1;
 
 export class CsvTokenizer {
   private readonly delimiter: number;
-  private rest = '';
+  private rest: Buffer = EMPTY;
   private records = 0;
+  private started = false;
 
   constructor(
     delimiter: string,
-    /** Longest record accepted, in characters: an unbalanced quote must not swallow a whole file into memory. */
-    private readonly maxRecordLength: number,
+    /** Longest record accepted, in bytes: an unbalanced quote must not swallow a whole file into memory. */
+    private readonly maxRecordBytes: number,
   ) {
     this.delimiter = delimiter.charCodeAt(0);
   }
 
-  /** Adds text; returns the records it completed. */
-  push(text: string): string[][] {
-    return this.split(this.rest + text, false);
+  /** Adds bytes; returns the records they completed. A UTF-8 byte order mark at the start is skipped. */
+  push(chunk: Buffer): string[][] {
+    let bytes = this.rest.length === 0 ? chunk : Buffer.concat([this.rest, chunk]);
+    if (!this.started) {
+      if (bytes.length < BOM.length && BOM.subarray(0, bytes.length).equals(bytes)) {
+        this.rest = bytes;
+        return [];
+      }
+      this.started = true;
+      if (bytes.subarray(0, BOM.length).equals(BOM)) bytes = bytes.subarray(BOM.length);
+    }
+    return this.split(bytes, false);
   }
 
   /** The input has ended: returns the last record, if the text did not end with a line break. */
@@ -49,47 +64,48 @@ export class CsvTokenizer {
     return this.split(this.rest, true);
   }
 
-  private split(text: string, final: boolean): string[][] {
+  private split(bytes: Buffer, final: boolean): string[][] {
     const out: string[][] = [];
     let pos = 0;
-    while (pos < text.length) {
-      const end = this.record(text, pos, final, out);
+    while (pos < bytes.length) {
+      const end = this.record(bytes, pos, final, out);
       if (end === INCOMPLETE) break;
       pos = end;
     }
-    this.rest = text.slice(pos);
-    if (this.rest.length > this.maxRecordLength) this.tooLong();
+    // A copy: the unfinished record must not keep the whole chunk alive.
+    this.rest = pos === bytes.length ? EMPTY : Buffer.from(bytes.subarray(pos));
+    if (this.rest.length > this.maxRecordBytes) this.tooLong();
     return out;
   }
 
   private tooLong(): never {
-    throw new CsvSyntaxError(`Max Record Size: a record is longer than ${this.maxRecordLength} characters`, this.records + 1);
+    throw new CsvSyntaxError(`Max Record Size: a record is longer than ${this.maxRecordBytes} bytes`, this.records + 1);
   }
 
   private isBlank(code: number): boolean {
     return (code === SPACE || code === TAB) && code !== this.delimiter;
   }
 
-  /** Reads one record from `start`; returns where the next one starts, or INCOMPLETE when more text is needed. */
-  private record(text: string, start: number, final: boolean, out: string[][]): number | null {
-    const length = text.length;
+  /** Reads one record from `start`; returns where the next one starts, or INCOMPLETE when more bytes are needed. */
+  private record(bytes: Buffer, start: number, final: boolean, out: string[][]): number {
+    const length = bytes.length;
     const delimiter = this.delimiter;
     const fields: string[] = [];
     let pos = start;
     for (;;) {
-      while (pos < length && this.isBlank(text.charCodeAt(pos))) pos += 1;
+      while (pos < length && this.isBlank(bytes[pos])) pos += 1;
       let value: string;
-      if (pos < length && text.charCodeAt(pos) === QUOTE) {
+      if (pos < length && bytes[pos] === QUOTE) {
         let from = pos + 1;
         value = '';
         for (;;) {
-          const close = text.indexOf('"', from);
+          const close = bytes.indexOf(QUOTE, from);
           if (close < 0 || (close + 1 === length && !final)) {
             if (!final) return INCOMPLETE;
-            throw new CsvSyntaxError(`Quote Not Closed: the input ends inside a quoted field`, this.records + 1);
+            throw new CsvSyntaxError('Quote Not Closed: the input ends inside a quoted field', this.records + 1);
           }
-          value += text.slice(from, close);
-          if (text.charCodeAt(close + 1) === QUOTE) {
+          value += bytes.toString('utf8', from, close);
+          if (bytes[close + 1] === QUOTE) {
             value += '"';
             from = close + 2;
             continue;
@@ -97,9 +113,9 @@ export class CsvTokenizer {
           pos = close + 1;
           break;
         }
-        while (pos < length && this.isBlank(text.charCodeAt(pos))) pos += 1;
+        while (pos < length && this.isBlank(bytes[pos])) pos += 1;
         if (pos < length) {
-          const code = text.charCodeAt(pos);
+          const code = bytes[pos];
           if (code !== delimiter && code !== CR && code !== LF) {
             throw new CsvSyntaxError('Invalid Closing Quote: only a delimiter or the end of the line may follow a closing quote', this.records + 1);
           }
@@ -107,11 +123,13 @@ export class CsvTokenizer {
       } else {
         const from = pos;
         while (pos < length) {
-          const code = text.charCodeAt(pos);
+          const code = bytes[pos];
           if (code === delimiter || code === LF || code === CR) break;
           pos += 1;
         }
-        value = text.slice(from, pos).trimEnd();
+        let to = pos;
+        while (to > from && this.isBlank(bytes[to - 1])) to -= 1;
+        value = from === to ? '' : bytes.toString('utf8', from, to);
       }
       fields.push(value);
       if (pos >= length) {
@@ -119,7 +137,7 @@ export class CsvTokenizer {
         this.emit(fields, pos - start, out);
         return pos;
       }
-      const code = text.charCodeAt(pos);
+      const code = bytes[pos];
       if (code === delimiter) {
         pos += 1;
         continue;
@@ -127,7 +145,7 @@ export class CsvTokenizer {
       // A line break: \r\n is one, unless the \n has not arrived yet.
       if (code === CR) {
         if (pos + 1 >= length && !final) return INCOMPLETE;
-        pos += text.charCodeAt(pos + 1) === LF ? 2 : 1;
+        pos += bytes[pos + 1] === LF ? 2 : 1;
       } else {
         pos += 1;
       }
@@ -137,7 +155,7 @@ export class CsvTokenizer {
   }
 
   private emit(fields: string[], length: number, out: string[][]): void {
-    if (length > this.maxRecordLength) this.tooLong();
+    if (length > this.maxRecordBytes) this.tooLong();
     this.records += 1;
     out.push(fields);
   }

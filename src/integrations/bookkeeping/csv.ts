@@ -6,15 +6,52 @@ import { UnreadableFileError, type ParsedRow } from './types';
 // Enough for any real header line; a file without a line break this early is not a CSV we can read.
 const MAX_HEADER_BYTES = 64 * 1024;
 // Caps memory when an unbalanced quote makes the parser swallow the rest of a big file into one record.
-const MAX_RECORD_CHARS = 1024 * 1024;
+const MAX_RECORD_BYTES = 1024 * 1024;
 const CANDIDATE_DELIMITERS = [';', ',', '\t'] as const;
 
 type Chunk = string | Buffer;
 
-/** Where each known field is in a record: two arrays, read for every row without allocating. */
+/** The known columns of the file, and a reader that makes a record into a RawInvoiceRow. */
 interface Columns {
   fields: InvoiceField[];
   indexes: number[];
+  read(record: string[]): RawInvoiceRow;
+}
+
+// The index of a column the file does not have: past the end of any record, so it reads as undefined.
+const ABSENT = 2 ** 30;
+
+/**
+ * A reader with the field names written out: every row object gets the same shape, and the normaliser reads
+ * them at the speed of plain property access (this runs for every row of the file).
+ */
+function columnsOf(found: Map<InvoiceField, number>): Columns {
+  const at = (field: InvoiceField) => found.get(field) ?? ABSENT;
+  const [externalId, number, issueDate, dueDate, amount, openAmount, currency, debtorExternalId, debtorName, debtorType] = ALL_FIELDS.slice(0, 10).map(at);
+  const [debtorEmail, debtorPhone, debtorStreet, debtorHouseNumber, debtorPostcode, debtorCity, debtorCountry] = ALL_FIELDS.slice(10).map(at);
+  return {
+    fields: [...found.keys()],
+    indexes: [...found.values()],
+    read: (r) => ({
+      externalId: r[externalId],
+      number: r[number],
+      issueDate: r[issueDate],
+      dueDate: r[dueDate],
+      amount: r[amount],
+      openAmount: r[openAmount],
+      currency: r[currency],
+      debtorExternalId: r[debtorExternalId],
+      debtorName: r[debtorName],
+      debtorType: r[debtorType],
+      debtorEmail: r[debtorEmail],
+      debtorPhone: r[debtorPhone],
+      debtorStreet: r[debtorStreet],
+      debtorHouseNumber: r[debtorHouseNumber],
+      debtorPostcode: r[debtorPostcode],
+      debtorCity: r[debtorCity],
+      debtorCountry: r[debtorCountry],
+    }),
+  };
 }
 
 /**
@@ -30,9 +67,7 @@ export async function* parseCsvInvoices(input: NodeJS.ReadableStream): AsyncGene
 export async function* parseCsvInvoiceBatches(input: NodeJS.ReadableStream): AsyncGenerator<ParsedRow[]> {
   const source = input[Symbol.asyncIterator]() as AsyncIterator<Chunk>;
   const { chunks, firstLine } = await readFirstLine(source);
-  const tokenizer = new CsvTokenizer(detectDelimiter(firstLine), MAX_RECORD_CHARS);
-  // Not fatal: bytes that are not UTF-8 become U+FFFD and are reported per row (toParsedRow). Drops a BOM.
-  const decoder = new TextDecoder('utf-8');
+  const tokenizer = new CsvTokenizer(detectDelimiter(firstLine), MAX_RECORD_BYTES);
   const debtors = new DebtorCache();
   let columns: Columns | undefined;
   let row = 0;
@@ -41,8 +76,7 @@ export async function* parseCsvInvoiceBatches(input: NodeJS.ReadableStream): Asy
     for (const record of records) {
       row += 1;
       if (!columns) {
-        const found = mapHeader(record);
-        columns = { fields: [...found.keys()], indexes: [...found.values()] };
+        columns = columnsOf(mapHeader(record));
         continue;
       }
       if (record.every((value) => value === '')) continue;
@@ -52,10 +86,10 @@ export async function* parseCsvInvoiceBatches(input: NodeJS.ReadableStream): Asy
   };
   try {
     for await (const chunk of replay(chunks, source)) {
-      const rows = toRows(tokenizer.push(decoder.decode(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk), { stream: true })));
+      const rows = toRows(tokenizer.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk)));
       if (rows.length > 0) yield rows;
     }
-    const last = toRows([...tokenizer.push(decoder.decode()), ...tokenizer.end()]);
+    const last = toRows(tokenizer.end());
     if (last.length > 0) yield last;
   } catch (err) {
     if (err instanceof CsvSyntaxError) {
@@ -149,16 +183,15 @@ function mapHeader(header: string[]): Map<InvoiceField, number> {
 }
 
 function toParsedRow(record: string[], columns: Columns, row: number, debtors: DebtorCache): ParsedRow {
-  const raw: RawInvoiceRow = {};
-  for (let i = 0; i < columns.fields.length; i += 1) {
-    const field = columns.fields[i];
-    // A short row (fewer columns than the header) leaves trailing fields undefined.
-    const value = record[columns.indexes[i]] as string | undefined;
-    // Invalid UTF-8 (typically a Windows-1252 export) was decoded to U+FFFD; importing that would corrupt names.
-    if (value?.includes('\uFFFD')) {
-      return { row, error: { row, field, message: `${field} contains characters that are not valid UTF-8; save the file as UTF-8` } };
+  // Invalid UTF-8 (typically a Windows-1252 export) was decoded to U+FFFD; importing that would corrupt names.
+  if (record.some((value) => value.includes('\uFFFD'))) {
+    for (let i = 0; i < columns.fields.length; i += 1) {
+      const field = columns.fields[i];
+      if (record[columns.indexes[i]]?.includes('\uFFFD')) {
+        return { row, error: { row, field, message: `${field} contains characters that are not valid UTF-8; save the file as UTF-8` } };
+      }
     }
-    raw[field] = value;
   }
-  return normalizeInvoiceRow(raw, row, { debtors });
+  // A short row (fewer columns than the header) leaves trailing fields undefined.
+  return normalizeInvoiceRow(columns.read(record), row, { debtors });
 }

@@ -3,8 +3,22 @@
 const ISO = /^(\d{4})-(\d{1,2})-(\d{1,2})$/;
 const DUTCH = /^(\d{1,2})([-/])(\d{1,2})\2(\d{4})$/;
 
+// A file has few distinct dates, each on many rows: each is parsed once. Bounded; past it, it starts over.
+const MAX_RECENT_DATES = 10_000;
+const recentDates = new Map<string, string | null>();
+
 /** Accepts `YYYY-MM-DD`, `DD-MM-YYYY` and `DD/MM/YYYY` (day and month may be one digit). Returns null when invalid. */
 export function parseIsoDate(input: string): string | null {
+  let iso = recentDates.get(input);
+  if (iso === undefined) {
+    iso = parseDate(input);
+    if (recentDates.size >= MAX_RECENT_DATES) recentDates.clear();
+    recentDates.set(input, iso);
+  }
+  return iso;
+}
+
+function parseDate(input: string): string | null {
   const text = input.trim();
   let year: number;
   let month: number;

@@ -59,13 +59,13 @@ const MAX_CACHED_DEBTORS = 20_000;
  * rest of the row: one input normalises each distinct debtor once. The result is the same object for every row.
  */
 export class DebtorCache {
-  // By the debtor's external id as given, with the raw fields the result was made from (compared, not hashed).
-  private readonly entries = new Map<string, { raw: (string | null | undefined)[]; result: ImportedDebtor | RowError }>();
+  // By the debtor's external id as given, with the row the result was made from (its debtor fields are compared).
+  private readonly entries = new Map<string, { raw: RawInvoiceRow; result: ImportedDebtor | RowError }>();
 
   get(raw: RawInvoiceRow): ImportedDebtor {
     const key = raw.debtorExternalId ?? '';
     let entry = this.entries.get(key);
-    if (entry === undefined || !sameFields(raw, entry.raw)) {
+    if (entry === undefined || !sameDebtor(raw, entry.raw)) {
       let result: ImportedDebtor | RowError;
       try {
         result = toDebtor(raw);
@@ -74,7 +74,7 @@ export class DebtorCache {
         result = err;
       }
       if (this.entries.size >= MAX_CACHED_DEBTORS) this.entries.clear();
-      entry = { raw: DEBTOR_FIELDS.map((field) => raw[field]), result };
+      entry = { raw, result };
       this.entries.set(key, entry);
     }
     if (entry.result instanceof RowError) throw entry.result;
@@ -82,11 +82,20 @@ export class DebtorCache {
   }
 }
 
-const DEBTOR_FIELDS = ALL_FIELDS.filter((field) => field.startsWith('debtor'));
-
-function sameFields(raw: RawInvoiceRow, cached: (string | null | undefined)[]): boolean {
-  for (let i = 0; i < DEBTOR_FIELDS.length; i += 1) if (raw[DEBTOR_FIELDS[i]] !== cached[i]) return false;
-  return true;
+/** Written out field by field: this runs for every row. */
+function sameDebtor(a: RawInvoiceRow, b: RawInvoiceRow): boolean {
+  return (
+    a.debtorExternalId === b.debtorExternalId &&
+    a.debtorName === b.debtorName &&
+    a.debtorType === b.debtorType &&
+    a.debtorEmail === b.debtorEmail &&
+    a.debtorPhone === b.debtorPhone &&
+    a.debtorStreet === b.debtorStreet &&
+    a.debtorHouseNumber === b.debtorHouseNumber &&
+    a.debtorPostcode === b.debtorPostcode &&
+    a.debtorCity === b.debtorCity &&
+    a.debtorCountry === b.debtorCountry
+  );
 }
 
 const DEFAULT_PHONE_COUNTRY = 'NL';

@@ -17,6 +17,9 @@ export interface MergeContext extends BookkeepingMoment {
   defaultPaymentTermDays: number;
 }
 
+// Enough to sort and hash a file of a few hundred thousand rows in memory; for this transaction only.
+const MERGE_WORK_MEM = '64MB';
+
 // Of rows sharing an external id only the last stays: the file is one statement of what the bookkeeping says,
 // so an earlier row never becomes an intermediate state (nor a payment).
 const DROP_SUPERSEDED = `
@@ -27,11 +30,13 @@ delete from import_rows r
 // A debtor's details are those of its last row. Unchanged debtors are filtered out before the upsert, so
 // they are neither rewritten nor locked.
 const MERGE_DEBTORS = `
-with src as (
-  select distinct on (debtor_external_id) debtor_external_id as external_id, debtor_name as name, debtor_type::debtor_type as type,
-         debtor_email as email, debtor_phone as phone, debtor_street as street, debtor_house_number as house_number,
-         debtor_postcode as postcode, debtor_city as city, debtor_country as country
-    from import_rows order by debtor_external_id, row desc
+with last as (
+  select max(row) as row from import_rows group by debtor_external_id
+), src as (
+  select r.debtor_external_id as external_id, r.debtor_name as name, r.debtor_type::debtor_type as type, r.debtor_email as email,
+         r.debtor_phone as phone, r.debtor_street as street, r.debtor_house_number as house_number, r.debtor_postcode as postcode,
+         r.debtor_city as city, r.debtor_country as country
+    from import_rows r join last l on l.row = r.row
 ), changed as (
   select s.* from src s left join debtors d on d.administration_id = ?::uuid and d.external_id = s.external_id
    where d.id is null
@@ -50,6 +55,13 @@ with src as (
 )
 select count(*) filter (where inserted)::int as created, count(*) filter (where not inserted)::int as updated from written`;
 
+// The ids of the file's debtors, in a table of their own with statistics: on a first import the planner has none
+// for the debtors just written, and would guess the join of the invoices to them to be tiny (and pick a plan to match).
+const DEBTOR_IDS = `
+create temp table import_debtors on commit drop as
+select d.external_id, d.id from debtors d
+ where d.administration_id = ?::uuid and d.external_id in (select debtor_external_id from import_rows)`;
+
 // Every statement of one WITH sees the invoices as they were before it, so the counts compare with the old rows:
 // an invoice counts once as updated, whether its details, its open amount or both changed. Only new and changed
 // rows reach the upsert; the changed open amounts of existing invoices are set aside for the payment rule.
@@ -57,7 +69,7 @@ const MERGE_INVOICES = `
 with src as (
   select r.external_id, r.number, r.issue_date, coalesce(r.due_date, r.issue_date + ?::int) as due_date, r.amount, r.open_amount,
          coalesce(r.currency, ?) as currency, d.id as debtor_id
-    from import_rows r join debtors d on d.administration_id = ?::uuid and d.external_id = r.debtor_external_id
+    from import_rows r join import_debtors d on d.external_id = r.debtor_external_id
 ), compared as (
   select s.*, i.id as invoice_id, i.id is null as created,
          (i.debtor_id, i.number, i.issue_date, i.due_date, i.amount, i.currency)
@@ -101,22 +113,26 @@ select i.id, 0 from invoices i
 export async function mergeStaged(tx: EntityManager, at: MergeContext, staged: Staged, closeAbsent: boolean): Promise<MergeCounts> {
   const adm = at.administrationId;
   const when = at.now.toISOString();
+  // The merge sorts and hashes the whole file: in memory, not in temporary files.
+  await execute(tx, `set local work_mem = '${MERGE_WORK_MEM}'`);
   if (staged.duplicates.length > 0) await executeBulk(tx, DROP_SUPERSEDED, [JSON.stringify(staged.duplicates)]);
   // Temporary tables are never analysed on their own; without statistics the planner guesses the joins badly.
-  await execute(tx, 'analyze import_rows (external_id, debtor_external_id)');
+  await execute(tx, 'analyze import_rows (row, external_id, debtor_external_id)');
 
   await execute(tx, CREATE_OPEN_AMOUNTS);
   const [debtors] = await executeBulk<{ created: number; updated: number }>(tx, MERGE_DEBTORS, [adm, adm, when, when]);
+  await execute(tx, DEBTOR_IDS, [adm]);
+  await execute(tx, 'analyze import_debtors');
+  // Before the invoices are merged, so that the new ones need not be looked at: they are all in the file.
+  if (closeAbsent) await execute(tx, ABSENT_OPEN_AMOUNTS, [adm]);
   const [invoices] = await executeBulk<{ created: number; updated: number }>(tx, MERGE_INVOICES, [
     at.defaultPaymentTermDays,
     at.currency,
     adm,
     adm,
-    adm,
     when,
     when,
   ]);
-  if (closeAbsent) await execute(tx, ABSENT_OPEN_AMOUNTS, [adm]);
   const payments = await applyBookkeepingOpenAmounts(tx, at, { relation: 'import_open_amounts' });
   return {
     invoicesCreated: invoices.created,

@@ -50,9 +50,12 @@ const debtorTexts = new WeakMap<ImportedDebtor, string>();
 function debtorText(d: ImportedDebtor): string {
   let encoded = debtorTexts.get(d);
   if (encoded === undefined) {
-    encoded =
+    const pieces =
       `${text(d.externalId)}\t${text(d.name)}\t${d.type}\t${text(d.email)}\t${text(d.phone)}\t${text(d.street)}\t` +
       `${text(d.houseNumber)}\t${text(d.postcode)}\t${text(d.city)}\t${text(d.country)}`;
+    // One flat string: a string built by concatenation stays a tree of its pieces, walked again each time a chunk
+    // that contains it is encoded, and this one goes into every line of the debtor.
+    encoded = Buffer.from(pieces, 'utf8').toString('utf8');
     debtorTexts.set(d, encoded);
   }
   return encoded;
