@@ -131,6 +131,19 @@ describe('importFile', () => {
     expect(await invoiceCount(t.a)).toBe(before);
   });
 
+  it('fails a CSV that breaks off after thousands of good rows: the staged rows are dropped, nothing is written', async () => {
+    const before = await invoiceCount(t.a);
+    const header = 'externalId;number;issueDate;dueDate;amount;openAmount;debtorExternalId;debtorName;debtorType';
+    const good = Array.from({ length: 5000 }, (_, i) => `BROKEN-${i};B-${i};2026-01-15;2026-02-14;10,00;10,00;BR-D;Broken BV;BUSINESS`);
+    const run = await uploadAndWait('broken.csv', `${header}\n${good.join('\n')}\nBROKEN-X;"unclosed;2026-01-15\n`, 'CSV');
+    expect(run).toMatchObject({ status: 'FAILED', invoicesCreated: 0 });
+    expect(run.errors[0].message).toContain('CSV could not be parsed at row 5002: Quote Not Closed');
+    expect(await invoiceCount(t.a)).toBe(before);
+    // The connection the import ran on is fine: the next import goes through.
+    const next = await uploadAndWait('next.csv', `${header}\n${good[0]}\n`, 'CSV');
+    expect(next).toMatchObject({ status: 'SUCCEEDED', invoicesCreated: 1 });
+  });
+
   it('refuses a multipart request without a CSRF preflight header', async () => {
     const before = await invoiceCount(t.a);
     const { status } = await postUpload(
