@@ -63,6 +63,25 @@ describe('importFile', () => {
     expect(run.errors).toContainEqual({ row: 3, field: 'externalId', message: 'externalId is required' });
   });
 
+  it('imports an invoice that is in a CSV twice once: its last row wins, and the earlier one pays nothing', async () => {
+    const header = 'externalId;number;issueDate;dueDate;amount;openAmount;debtorExternalId;debtorName;debtorType';
+    const first = await uploadAndWait('day1.csv', `${header}\nTWICE-1;T-1;2026-01-15;2026-02-14;100,00;100,00;TW-D;Twice BV;BUSINESS\n`, 'CSV');
+    expect(first).toMatchObject({ status: 'SUCCEEDED', invoicesCreated: 1 });
+    const rows = [
+      'TWICE-1;T-1;2026-01-15;2026-02-14;100,00;0,00;TW-D;Twice BV;BUSINESS',
+      'TWICE-2;T-2 first;2026-01-15;2026-02-14;50,00;50,00;TW-D;Twice BV;BUSINESS',
+      'TWICE-2;T-2 last;2026-01-15;2026-02-14;50,00;20,00;TW-D;Twice BV;BUSINESS',
+      'TWICE-1;T-1;2026-01-15;2026-02-14;100,00;100,00;TW-D;Twice BV;BUSINESS',
+    ];
+    const run = await uploadAndWait('day2.csv', `${header}\n${rows.join('\n')}\n`, 'CSV');
+    expect(run).toMatchObject({ status: 'SUCCEEDED', rowsRead: 4, invoicesCreated: 1, invoicesUpdated: 0, invoicesClosed: 0, errors: [] });
+    const found = expectData(await server.gql(InvoicesDocument, { id: t.a, filter: { search: 'T-' } }, { token: t.viewer.token }));
+    expect(found.administration!.invoices.edges.map((e) => [e.node.externalId, e.node.number, e.node.openAmount.amount, e.node.status]).sort()).toEqual([
+      ['TWICE-1', 'T-1', '100.00', 'OPEN'],
+      ['TWICE-2', 'T-2 last', '20.00', 'OPEN'],
+    ]);
+  });
+
   it('imports a single UBL without due date using the default payment term', async () => {
     const run = await uploadAndWait('inv.xml', fixture('invoice-no-due-date.xml'), 'UBL');
     expect(run).toMatchObject({ format: 'UBL', status: 'SUCCEEDED', invoicesCreated: 1 });
@@ -110,6 +129,19 @@ describe('importFile', () => {
     const csv = await uploadAndWait('empty.csv', '', 'CSV');
     expect(csv.status).toBe('FAILED');
     expect(await invoiceCount(t.a)).toBe(before);
+  });
+
+  it('fails a CSV that breaks off after thousands of good rows: the staged rows are dropped, nothing is written', async () => {
+    const before = await invoiceCount(t.a);
+    const header = 'externalId;number;issueDate;dueDate;amount;openAmount;debtorExternalId;debtorName;debtorType';
+    const good = Array.from({ length: 5000 }, (_, i) => `BROKEN-${i};B-${i};2026-01-15;2026-02-14;10,00;10,00;BR-D;Broken BV;BUSINESS`);
+    const run = await uploadAndWait('broken.csv', `${header}\n${good.join('\n')}\nBROKEN-X;"unclosed;2026-01-15\n`, 'CSV');
+    expect(run).toMatchObject({ status: 'FAILED', invoicesCreated: 0 });
+    expect(run.errors[0].message).toContain('CSV could not be parsed at row 5002: Quote Not Closed');
+    expect(await invoiceCount(t.a)).toBe(before);
+    // The connection the import ran on is fine: the next import goes through.
+    const next = await uploadAndWait('next.csv', `${header}\n${good[0]}\n`, 'CSV');
+    expect(next).toMatchObject({ status: 'SUCCEEDED', invoicesCreated: 1 });
   });
 
   it('refuses a multipart request without a CSRF preflight header', async () => {

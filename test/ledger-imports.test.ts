@@ -95,6 +95,27 @@ describe('importInvoices', () => {
     expect(found.administration!.invoices.totalCount).toBe(1);
   });
 
+  it('counts an external id given twice once, by its last row, and records no payment for the earlier row', async () => {
+    expect(await importAndWait(server, t.member.token, t.a, [invoiceInput(40)])).toMatchObject({ status: 'SUCCEEDED', invoicesCreated: 1 });
+    // Far apart in the import (the rows are read in batches); the last row of INV-40 says what it said before.
+    const between = Array.from({ length: 2500 }, (_, i) => invoiceInput(200_000 + i));
+    const run = await importAndWait(server, t.member.token, t.a, [
+      invoiceInput(40, { openAmount: '30.00' }),
+      invoiceInput(41, { number: 'DUP-FIRST', openAmount: '100.00' }),
+      ...between,
+      invoiceInput(41, { number: 'DUP-LAST', openAmount: '60.00' }),
+      invoiceInput(40),
+    ]);
+    expect(run).toMatchObject({ status: 'SUCCEEDED', rowsRead: 2504, invoicesCreated: 2501, invoicesUpdated: 0, invoicesClosed: 0, errors: [] });
+    const payments = await count(
+      `select count(*)::int as n from payment_allocations a join invoices i on i.id = a.invoice_id where i.administration_id = ? and i.external_id in ('INV-40', 'INV-41')`,
+      [t.a],
+    );
+    expect(payments).toBe(0);
+    const last = expectData(await server.gql(InvoicesDocument, { id: t.a, filter: { search: 'DUP-' } }, { token: t.viewer.token }));
+    expect(last.administration!.invoices.edges.map((e) => [e.node.number, e.node.openAmount.amount])).toEqual([['DUP-LAST', '60.00']]);
+  }, 60_000);
+
   it('keeps every rule across batches of a large import (5,000 rows: several batches, one transaction)', async () => {
     const debtor = (n: number, email: string) => ({ externalId: `BIG-D${n % 7}`, name: `Big ${n % 7}`, type: 'BUSINESS' as const, email });
     const rows = Array.from({ length: 4999 }, (_, i) => invoiceInput(100_000 + i, { debtor: debtor(i, `big${i % 7}@example.test`) }));

@@ -7,6 +7,8 @@
  * Returns null when the text is not a valid amount.
  */
 export function parseAmountCents(input: string): bigint | null {
+  const simple = simpleCents(input);
+  if (simple !== undefined) return simple;
   const match = /^([+-]?)(\d[\d.,]*)$/.exec(input.trim());
   if (!match) return null;
   const [, sign, body] = match;
@@ -55,4 +57,34 @@ function ungroup(text: string, sep: string): string | null {
   if (!/^\d{1,3}$/.test(groups[0])) return null;
   for (const group of groups.slice(1)) if (!/^\d{3}$/.test(group)) return null;
   return groups.join('');
+}
+
+/**
+ * The forms nearly every export uses (`1234`, `-1234,5`, `1234.56`), read without regular expressions or string
+ * splitting: an import parses two amounts a row. Undefined for anything else, which the general rules decide.
+ */
+function simpleCents(input: string): bigint | undefined {
+  const length = input.length;
+  const first = input.charCodeAt(0);
+  let i = first === 0x2d || first === 0x2b ? 1 : 0;
+  const start = i;
+  let cents = 0;
+  for (; i < length; i += 1) {
+    const digit = input.charCodeAt(i) - 0x30;
+    if (digit < 0 || digit > 9) break;
+    cents = cents * 10 + digit;
+  }
+  // Up to 13 digits: the cents stay exact in a double.
+  if (i === start || i - start > 13) return undefined;
+  cents *= 100;
+  if (i < length) {
+    const separator = input.charCodeAt(i);
+    const decimals = length - i - 1;
+    if ((separator !== 0x2e && separator !== 0x2c) || decimals < 1 || decimals > 2) return undefined;
+    const tens = input.charCodeAt(i + 1) - 0x30;
+    const ones = decimals === 2 ? input.charCodeAt(i + 2) - 0x30 : 0;
+    if (tens < 0 || tens > 9 || ones < 0 || ones > 9) return undefined;
+    cents += tens * 10 + ones;
+  }
+  return BigInt(first === 0x2d ? -cents : cents);
 }

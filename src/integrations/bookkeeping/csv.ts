@@ -1,7 +1,6 @@
 // Streams a bookkeeping CSV export (header row + one invoice per row) into normalised invoice rows.
-import { Readable, pipeline } from 'node:stream';
-import { CsvError, parse } from 'csv-parse';
-import { ALL_FIELDS, REQUIRED_FIELDS, normalizeInvoiceRow, type InvoiceField, type RawInvoiceRow } from './normalize';
+import { CsvSyntaxError, CsvTokenizer } from './csv-tokenizer';
+import { ALL_FIELDS, DebtorCache, REQUIRED_FIELDS, normalizeInvoiceRow, type InvoiceField, type RawInvoiceRow } from './normalize';
 import { UnreadableFileError, type ParsedRow } from './types';
 
 // Enough for any real header line; a file without a line break this early is not a CSV we can read.
@@ -12,41 +11,89 @@ const CANDIDATE_DELIMITERS = [';', ',', '\t'] as const;
 
 type Chunk = string | Buffer;
 
+/** The known columns of the file, and a reader that makes a record into a RawInvoiceRow. */
+interface Columns {
+  fields: InvoiceField[];
+  indexes: number[];
+  read(record: string[]): RawInvoiceRow;
+}
+
+// The index of a column the file does not have: past the end of any record, so it reads as undefined.
+const ABSENT = 2 ** 30;
+
+/**
+ * A reader with the field names written out: every row object gets the same shape, and the normaliser reads
+ * them at the speed of plain property access (this runs for every row of the file).
+ */
+function columnsOf(found: Map<InvoiceField, number>): Columns {
+  const at = (field: InvoiceField) => found.get(field) ?? ABSENT;
+  const [externalId, number, issueDate, dueDate, amount, openAmount, currency, debtorExternalId, debtorName, debtorType] = ALL_FIELDS.slice(0, 10).map(at);
+  const [debtorEmail, debtorPhone, debtorStreet, debtorHouseNumber, debtorPostcode, debtorCity, debtorCountry] = ALL_FIELDS.slice(10).map(at);
+  return {
+    fields: [...found.keys()],
+    indexes: [...found.values()],
+    read: (r) => ({
+      externalId: r[externalId],
+      number: r[number],
+      issueDate: r[issueDate],
+      dueDate: r[dueDate],
+      amount: r[amount],
+      openAmount: r[openAmount],
+      currency: r[currency],
+      debtorExternalId: r[debtorExternalId],
+      debtorName: r[debtorName],
+      debtorType: r[debtorType],
+      debtorEmail: r[debtorEmail],
+      debtorPhone: r[debtorPhone],
+      debtorStreet: r[debtorStreet],
+      debtorHouseNumber: r[debtorHouseNumber],
+      debtorPostcode: r[debtorPostcode],
+      debtorCity: r[debtorCity],
+      debtorCountry: r[debtorCountry],
+    }),
+  };
+}
+
 /**
  * Yields one ParsedRow per non-empty data row, numbered like a spreadsheet (header = row 1, so data starts at 2).
  * Throws UnreadableFileError when the file is empty, binary, lacks a header with the required columns, or has CSV
- * syntax the parser cannot recover from.
+ * syntax that cannot be read.
  */
 export async function* parseCsvInvoices(input: NodeJS.ReadableStream): AsyncGenerator<ParsedRow> {
+  for await (const rows of parseCsvInvoiceBatches(input)) yield* rows;
+}
+
+/** Like parseCsvInvoices, a batch of rows per chunk of input: one step of the async iteration per chunk, not per row. */
+export async function* parseCsvInvoiceBatches(input: NodeJS.ReadableStream): AsyncGenerator<ParsedRow[]> {
   const source = input[Symbol.asyncIterator]() as AsyncIterator<Chunk>;
   const { chunks, firstLine } = await readFirstLine(source);
-  const parser = parse({
-    delimiter: detectDelimiter(firstLine),
-    bom: true,
-    trim: true,
-    relax_quotes: true,
-    relax_column_count: true,
-    skip_empty_lines: false,
-    max_record_size: MAX_RECORD_BYTES,
-  });
-  // Errors on either side surface through the parser's async iterator below, so the callback has nothing to add.
-  pipeline(Readable.from(replay(chunks, source)), parser, () => undefined);
-
-  let columns: Map<InvoiceField, number> | undefined;
+  const tokenizer = new CsvTokenizer(detectDelimiter(firstLine), MAX_RECORD_BYTES);
+  const debtors = new DebtorCache();
+  let columns: Columns | undefined;
   let row = 0;
-  try {
-    for await (const record of parser as AsyncIterable<string[]>) {
+  const toRows = (records: string[][]): ParsedRow[] => {
+    const rows: ParsedRow[] = [];
+    for (const record of records) {
       row += 1;
       if (!columns) {
-        columns = mapHeader(record);
+        columns = columnsOf(mapHeader(record));
         continue;
       }
       if (record.every((value) => value === '')) continue;
-      yield toParsedRow(record, columns, row);
+      rows.push(toParsedRow(record, columns, row, debtors));
     }
+    return rows;
+  };
+  try {
+    for await (const chunk of replay(chunks, source)) {
+      const rows = toRows(tokenizer.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk)));
+      if (rows.length > 0) yield rows;
+    }
+    const last = toRows(tokenizer.end());
+    if (last.length > 0) yield last;
   } catch (err) {
-    if (err instanceof CsvError) {
-      throw new UnreadableFileError(`CSV could not be parsed at row ${row + 1}: ${err.message}`, { cause: err });
+    if (err instanceof CsvSyntaxError) {
+      throw new UnreadableFileError(`CSV could not be parsed at row ${err.record}: ${err.message}`, { cause: err });
     }
     throw err;
   }
@@ -135,16 +182,16 @@ function mapHeader(header: string[]): Map<InvoiceField, number> {
   return columns;
 }
 
-function toParsedRow(record: string[], columns: Map<InvoiceField, number>, row: number): ParsedRow {
-  const raw: RawInvoiceRow = {};
-  for (const [field, index] of columns) {
-    // A short row (fewer columns than the header) leaves trailing fields undefined.
-    const value = record.at(index);
-    // csv-parse decodes invalid UTF-8 (typically a Windows-1252 export) to U+FFFD; importing that would corrupt names.
-    if (value?.includes('\uFFFD')) {
-      return { row, error: { row, field, message: `${field} contains characters that are not valid UTF-8; save the file as UTF-8` } };
+function toParsedRow(record: string[], columns: Columns, row: number, debtors: DebtorCache): ParsedRow {
+  // Invalid UTF-8 (typically a Windows-1252 export) was decoded to U+FFFD; importing that would corrupt names.
+  if (record.some((value) => value.includes('\uFFFD'))) {
+    for (let i = 0; i < columns.fields.length; i += 1) {
+      const field = columns.fields[i];
+      if (record[columns.indexes[i]]?.includes('\uFFFD')) {
+        return { row, error: { row, field, message: `${field} contains characters that are not valid UTF-8; save the file as UTF-8` } };
+      }
     }
-    raw[field] = value;
   }
-  return normalizeInvoiceRow(raw, row);
+  // A short row (fewer columns than the header) leaves trailing fields undefined.
+  return normalizeInvoiceRow(columns.read(record), row, { debtors });
 }

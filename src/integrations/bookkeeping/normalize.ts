@@ -5,7 +5,7 @@ import { normalizeEmail, normalizePhone } from './contact';
 import { isCountryCode, normalizeCountry } from './country';
 import { parseIsoDate } from './date';
 import { fitsCurrency, isoCurrency, minorDigits } from '../../domain/currencies';
-import type { DebtorKind, ImportedInvoice, ImportRowError, ParsedRow } from './types';
+import type { DebtorKind, ImportedDebtor, ImportedInvoice, ImportRowError, ParsedRow } from './types';
 
 /** Field names in the order they are validated; also the accepted CSV column names (case-insensitive). */
 export const ALL_FIELDS = [
@@ -47,6 +47,55 @@ export type RawInvoiceRow = Partial<Record<InvoiceField, string | null | undefin
 export interface NormalizeOptions {
   /** UBL invoices may lack a due date (the default payment term applies); CSV and GraphQL must supply one. */
   dueDateRequired?: boolean;
+  /** Debtors already normalised in this input (see DebtorCache). */
+  debtors?: DebtorCache;
+}
+
+// Bounds the memory of a DebtorCache; past it, the cache starts over.
+const MAX_CACHED_DEBTORS = 20_000;
+
+/**
+ * A debtor comes again with each of its invoices, and normalising it (phone, address, country) costs more than the
+ * rest of the row: one input normalises each distinct debtor once. The result is the same object for every row.
+ */
+export class DebtorCache {
+  // By the debtor's external id as given, with the row the result was made from (its debtor fields are compared).
+  private readonly entries = new Map<string, { raw: RawInvoiceRow; result: ImportedDebtor | RowError }>();
+
+  get(raw: RawInvoiceRow): ImportedDebtor {
+    const key = raw.debtorExternalId ?? '';
+    let entry = this.entries.get(key);
+    if (entry === undefined || !sameDebtor(raw, entry.raw)) {
+      let result: ImportedDebtor | RowError;
+      try {
+        result = toDebtor(raw);
+      } catch (err) {
+        if (!(err instanceof RowError)) throw err;
+        result = err;
+      }
+      if (this.entries.size >= MAX_CACHED_DEBTORS) this.entries.clear();
+      entry = { raw, result };
+      this.entries.set(key, entry);
+    }
+    if (entry.result instanceof RowError) throw entry.result;
+    return entry.result;
+  }
+}
+
+/** Written out field by field: this runs for every row. */
+function sameDebtor(a: RawInvoiceRow, b: RawInvoiceRow): boolean {
+  return (
+    a.debtorExternalId === b.debtorExternalId &&
+    a.debtorName === b.debtorName &&
+    a.debtorType === b.debtorType &&
+    a.debtorEmail === b.debtorEmail &&
+    a.debtorPhone === b.debtorPhone &&
+    a.debtorStreet === b.debtorStreet &&
+    a.debtorHouseNumber === b.debtorHouseNumber &&
+    a.debtorPostcode === b.debtorPostcode &&
+    a.debtorCity === b.debtorCity &&
+    a.debtorCountry === b.debtorCountry
+  );
 }
 
 const DEFAULT_PHONE_COUNTRY = 'NL';
@@ -63,7 +112,7 @@ class RowError extends Error {
 /** Validates and normalises one row; the first problem found (in ALL_FIELDS order) becomes the row's error. */
 export function normalizeInvoiceRow(raw: RawInvoiceRow, row: number, options: NormalizeOptions = {}): ParsedRow {
   try {
-    return { row, invoice: { ...toInvoice(raw, options.dueDateRequired ?? true), documents: [] } };
+    return { row, invoice: toInvoice(raw, options.dueDateRequired ?? true, options.debtors) };
   } catch (err) {
     if (!(err instanceof RowError)) throw err;
     const error: ImportRowError = { row, field: err.field, message: err.message };
@@ -71,7 +120,7 @@ export function normalizeInvoiceRow(raw: RawInvoiceRow, row: number, options: No
   }
 }
 
-function toInvoice(raw: RawInvoiceRow, dueDateRequired: boolean): Omit<ImportedInvoice, 'documents'> {
+function fieldReader(raw: RawInvoiceRow) {
   const value = (field: InvoiceField): string | null => {
     const text = raw[field]?.trim();
     return text ? text : null;
@@ -81,6 +130,11 @@ function toInvoice(raw: RawInvoiceRow, dueDateRequired: boolean): Omit<ImportedI
     if (text === null) throw new RowError(field, `${field} is required`);
     return text;
   };
+  return { value, required };
+}
+
+function toInvoice(raw: RawInvoiceRow, dueDateRequired: boolean, debtors?: DebtorCache): ImportedInvoice {
+  const { value, required } = fieldReader(raw);
   const date = (field: InvoiceField, text: string): string => {
     const iso = parseIsoDate(text);
     if (iso === null) throw new RowError(field, `${field} is not a valid date (use YYYY-MM-DD or DD-MM-YYYY): '${text}'`);
@@ -114,7 +168,24 @@ function toInvoice(raw: RawInvoiceRow, dueDateRequired: boolean): Omit<ImportedI
     throw new RowError('currency', `${currency} amounts have ${minorDigits(currency)} decimals; '${value('amount')}' / '${value('openAmount')}' has more`);
   }
 
-  const debtorExternalId = required('debtorExternalId');
+  return {
+    externalId,
+    number,
+    issueDate,
+    dueDate,
+    amountCents,
+    openAmountCents,
+    currency,
+    credit: amountCents < 0n,
+    // The debtor's fields come last in ALL_FIELDS: checked after the invoice's, so the first problem is still the one reported.
+    debtor: debtors ? debtors.get(raw) : toDebtor(raw),
+    documents: [],
+  };
+}
+
+function toDebtor(raw: RawInvoiceRow): ImportedDebtor {
+  const { value, required } = fieldReader(raw);
+  const externalId = required('debtorExternalId');
   const name = required('debtorName');
   const type = debtorKind(required('debtorType'));
 
@@ -137,28 +208,7 @@ function toInvoice(raw: RawInvoiceRow, dueDateRequired: boolean): Omit<ImportedI
   let houseNumber = value('debtorHouseNumber');
   if (street !== null && houseNumber === null) ({ street, houseNumber } = splitStreetAndNumber(street));
 
-  return {
-    externalId,
-    number,
-    issueDate,
-    dueDate,
-    amountCents,
-    openAmountCents,
-    currency,
-    credit: amountCents < 0n,
-    debtor: {
-      externalId: debtorExternalId,
-      name,
-      type,
-      email,
-      phone,
-      street,
-      houseNumber,
-      postcode: value('debtorPostcode'),
-      city: value('debtorCity'),
-      country,
-    },
-  };
+  return { externalId, name, type, email, phone, street, houseNumber, postcode: value('debtorPostcode'), city: value('debtorCity'), country };
 }
 
 function debtorKind(text: string): DebtorKind {

@@ -1,50 +1,65 @@
-// Stores the documents that came with imported invoices (UBL: the original XML and embedded PDFs).
+// The documents that come with imported invoices (UBL: the original XML and embedded PDFs): written as files while
+// the input is staged, attached to their invoices once the merge has given them ids.
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { ImportedInvoice } from '../../integrations/bookkeeping';
 import type { Storage } from '../../integrations/storage/storage';
 import { documentStorageKey } from '../ledger/document-service';
-import { execute } from '../ledger/sql';
+import { executeBulk } from '../ledger/sql';
+
+/** A stored document file waiting for its invoice; only its description is kept in memory. */
+export interface PendingDocument {
+  row: number;
+  external_id: string;
+  filename: string;
+  content_type: string;
+  size: number;
+  storage_key: string;
+  sensitive: boolean;
+}
 
 /**
- * A document whose invoice already has one with the same name and size is skipped, so
- * importing the same file twice does not store it twice. Each stored file's key goes into
- * `stored` as soon as it is written, so a run that rolls back can remove them again.
+ * Writes the row's documents to storage. Each key goes into `stored` as soon as the file is written, so a run
+ * that rolls back can remove them again.
  */
-export async function storeDocuments(
-  em: EntityManager,
+export async function storeDocumentFiles(
   storage: Storage,
   administrationId: string,
-  invoices: ImportedInvoice[],
-  invoiceIds: Map<string, string>,
+  row: number,
+  invoice: ImportedInvoice,
   stored: string[],
+  pending: PendingDocument[],
 ): Promise<void> {
-  const withDocuments = invoices.filter((i) => i.documents.length > 0 && invoiceIds.has(i.externalId));
-  if (withDocuments.length === 0) return;
-  const ids = withDocuments.map((i) => invoiceIds.get(i.externalId)!);
-  const known = await execute<{ invoice_id: string; filename: string; size: number }>(
-    em,
-    `select invoice_id, filename, size from documents where administration_id = ?::uuid
-        and invoice_id in (select jsonb_array_elements_text(?::jsonb)::uuid)`,
-    [administrationId, JSON.stringify(ids)],
-  );
-  const seen = new Set(known.map((k) => `${k.invoice_id}/${k.filename}/${k.size}`));
-  const rows = [];
-  for (const invoice of withDocuments) {
-    const invoiceId = invoiceIds.get(invoice.externalId)!;
-    for (const document of invoice.documents) {
-      if (seen.has(`${invoiceId}/${document.filename}/${document.content.length}`)) continue;
-      const key = documentStorageKey(administrationId, document.filename.split('.').pop()?.toLowerCase() ?? '');
-      await storage.put(key, document.content);
-      stored.push(key);
-      rows.push({ invoice_id: invoiceId, filename: document.filename, content_type: document.contentType, size: document.content.length, storage_key: key, sensitive: document.sensitive });
-    }
+  for (const document of invoice.documents) {
+    const key = documentStorageKey(administrationId, document.filename.split('.').pop()?.toLowerCase() ?? '');
+    await storage.put(key, document.content);
+    stored.push(key);
+    pending.push({
+      row,
+      external_id: invoice.externalId,
+      filename: document.filename,
+      content_type: document.contentType,
+      size: document.content.length,
+      storage_key: key,
+      sensitive: document.sensitive,
+    });
   }
-  if (rows.length === 0) return;
-  await execute(
-    em,
-    `insert into documents (id, administration_id, invoice_id, filename, content_type, size, storage_key, sensitive, created_at)
-     select gen_random_uuid(), ?::uuid, r.invoice_id, r.filename, r.content_type, r.size, r.storage_key, r.sensitive, now()
-       from jsonb_to_recordset(?::jsonb) as r(invoice_id uuid, filename text, content_type text, size int, storage_key text, sensitive boolean)`,
-    [administrationId, JSON.stringify(rows)],
-  );
+}
+
+// Only the documents of the row that won (its row is still staged), and not those the invoice already has
+// under the same name and size: importing the same file twice does not attach them twice.
+const ATTACH = `
+insert into documents (id, administration_id, invoice_id, filename, content_type, size, storage_key, sensitive, created_at)
+select gen_random_uuid(), ?::uuid, i.id, p.filename, p.content_type, p.size, p.storage_key, p.sensitive, now()
+  from jsonb_to_recordset(?::jsonb) as p(row int, external_id text, filename text, content_type text, size int, storage_key text, sensitive boolean)
+  join import_rows r on r.row = p.row and r.external_id = p.external_id
+  join invoices i on i.administration_id = ?::uuid and i.external_id = p.external_id
+ where not exists (select 1 from documents d where d.invoice_id = i.id and d.filename = p.filename and d.size = p.size)
+returning storage_key`;
+
+/** Attaches the pending documents after the merge; the files that were not needed are removed again. */
+export async function attachDocuments(tx: EntityManager, storage: Storage, administrationId: string, pending: PendingDocument[]): Promise<void> {
+  if (pending.length === 0) return;
+  const attached = await executeBulk<{ storage_key: string }>(tx, ATTACH, [administrationId, JSON.stringify(pending), administrationId]);
+  const kept = new Set(attached.map((a) => a.storage_key));
+  await Promise.all(pending.filter((p) => !kept.has(p.storage_key)).map((p) => storage.remove(p.storage_key).catch(() => undefined)));
 }

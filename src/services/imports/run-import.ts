@@ -1,29 +1,29 @@
-// Runs one queued import in the worker: streams rows in batches into one transaction, so a failure writes nothing.
+// Runs one queued import in the worker, in one transaction, so a failure writes nothing: the whole input is staged
+// (staging.ts), then merged set-based (merge.ts).
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { RequestContext } from '../../context';
 import { tenantEm } from '../../context';
 import { todayIn } from '../../clock';
 import { Administration } from '../../entities/Administration';
 import { ImportRun, ImportStatus, type StoredRowError } from '../../entities/ImportRun';
-import { UnreadableFileError, type ImportedInvoice } from '../../integrations/bookkeeping';
+import { UnreadableFileError } from '../../integrations/bookkeeping';
 import { storageFor, type Storage } from '../../integrations/storage/storage';
 import { publishEvent, Topic } from '../events/events';
-import { execute, executeBulk } from '../ledger/sql';
-import { applyBookkeepingOpenAmounts } from '../payments/bookkeeping-payments';
-import { upsertBatch, type BatchContext, type BatchCounts } from './bulk-upsert';
-import { storeDocuments } from './documents';
+import { attachDocuments, storeDocumentFiles, type PendingDocument } from './documents';
+import { mergeStaged, type MergeContext, type MergeCounts } from './merge';
 import { rowsOf } from './row-sources';
+import { stageRows, type ValidRow } from './staging';
 import { assertStillHeld, claimRun, LeaseLostError, lockRunForImport, renewLease, type RunClaim } from './run-lease';
 
-// Rows per round of statements: big enough that per-statement costs vanish, small enough for steady progress.
-const BATCH_SIZE = 2000;
+// How often rowsRead is saved while the input is staged.
+const PROGRESS_INTERVAL_MS = 250;
 // Keeps a file full of bad rows from turning the run into megabytes of errors.
 const MAX_STORED_ERRORS = 1000;
 
 /** Tells the job queue the run is alive (Agenda's touch), beside the run's own lease. */
 export type Heartbeat = () => Promise<void>;
 
-interface Progress extends BatchCounts {
+interface Progress extends MergeCounts {
   rowsRead: number;
   /** Storage keys of the documents this run wrote: removed again when its transaction rolls back. */
   storedDocuments: string[];
@@ -50,15 +50,14 @@ export async function runImport(ctx: RequestContext, administrationId: string, r
   try {
     await em.transactional(async (tx) => {
       await lockRunForImport(tx, claim);
-      const batch: BatchContext = {
+      const at: MergeContext = {
         administrationId,
         currency: administration.currency,
         defaultPaymentTermDays: administration.defaultPaymentTermDays,
         now: ctx.clock.now(),
         today: todayIn(ctx.clock, administration.timeZone),
-        debtorsWritten: new Map(),
       };
-      await importRows(ctx, tx, run, claim, batch, storage, progress, lease);
+      await importRows(ctx, tx, run, claim, at, storage, progress, lease);
       await assertStillHeld(tx, claim);
     });
   } catch (error) {
@@ -87,7 +86,7 @@ function failureReason(error: unknown): string {
 }
 
 interface Lease {
-  /** Throws LeaseLostError once a renewal found the run taken over; checked between batches. */
+  /** Throws LeaseLostError once a renewal found the run taken over; checked while staging and before the merge. */
   check(): void;
   stop(): void;
 }
@@ -121,83 +120,50 @@ async function importRows(
   tx: EntityManager,
   run: ImportRun,
   claim: RunClaim,
-  batch: BatchContext,
+  at: MergeContext,
   storage: Storage,
   progress: Progress,
   lease: Lease,
 ) {
-  // No index: rows go in fast, duplicates do no harm, and the final anti-join hashes the whole table.
-  if (run.complete) await execute(tx, 'create temp table import_seen (external_id text not null) on commit drop');
-  // Duplicate external ids: the last row wins (within a batch here, across batches by the later upsert).
-  let pending = new Map<string, ImportedInvoice>();
-  const write = async (invoices: ImportedInvoice[]) => {
-    const result = await upsertBatch(tx, batch, invoices);
-    for (const key of ['invoicesCreated', 'invoicesUpdated', 'invoicesClosed', 'debtorsCreated', 'debtorsUpdated'] as const) {
-      progress[key] += result[key];
-    }
-    if (run.complete) {
-      await executeBulk(tx, 'insert into import_seen select jsonb_array_elements_text(?::jsonb)', [
-        JSON.stringify(invoices.map((i) => i.externalId)),
-      ]);
-    }
-    await storeDocuments(tx, storage, batch.administrationId, invoices, result.invoiceIds, progress.storedDocuments);
-    await saveProgress(ctx, claim, progress);
-    lease.check();
-  };
-  // One batch is written while the next is parsed: PostgreSQL and the parser work at the same time.
-  let writing: Promise<void> = Promise.resolve();
-  const flush = async () => {
-    await writing;
-    if (pending.size === 0) return;
-    const invoices = [...pending.values()];
-    pending = new Map();
-    writing = write(invoices);
-    // Awaited before the next batch and at the end; until then a failure must not count as unhandled.
-    writing.catch(() => undefined);
-  };
-
-  try {
-    for await (const parsed of rowsOf(run, storage)) {
+  const documents: PendingDocument[] = [];
+  const started = performance.now();
+  let savedAt = performance.now();
+  const staged = await stageRows(tx, rowsOf(run, storage), async (batch) => {
+    const valid: ValidRow[] = [];
+    for (const parsed of batch) {
       progress.rowsRead += 1;
       if ('error' in parsed) {
         progress.errorCount += 1;
         if (progress.errors.length < MAX_STORED_ERRORS) progress.errors.push(parsed.error);
         continue;
       }
-      pending.delete(parsed.invoice.externalId);
-      pending.set(parsed.invoice.externalId, parsed.invoice);
-      if (pending.size >= BATCH_SIZE) await flush();
+      if (parsed.invoice.documents.length > 0) {
+        await storeDocumentFiles(storage, at.administrationId, parsed.row, parsed.invoice, progress.storedDocuments, documents);
+      }
+      valid.push(parsed);
     }
-  } catch (error) {
-    // An unreadable file: let the batch in flight settle before the transaction rolls back.
-    await writing.catch(() => undefined);
-    throw error;
-  }
-  await flush();
-  await writing;
+    if (performance.now() - savedAt >= PROGRESS_INTERVAL_MS) {
+      savedAt = performance.now();
+      await saveProgress(ctx, claim, progress);
+      lease.check();
+    }
+    return valid;
+  });
+  const stagedMs = Math.round(performance.now() - started);
+  // Everything is read: the counters now show the whole file while the merge runs.
+  await saveProgress(ctx, claim, progress);
+  lease.check();
   if (progress.errorCount > MAX_STORED_ERRORS) {
     progress.errors.push({ row: 0, field: null, message: `${progress.errorCount - MAX_STORED_ERRORS} more rows had errors` });
   }
-  if (run.complete) {
-    if (progress.errorCount > 0) {
-      // A row with an error may be an open invoice; closing it as paid would be wrong.
-      progress.errors.push({ row: 0, field: null, message: 'Open invoices absent from this import were not closed, because some rows had errors' });
-    } else {
-      await closeAbsentInvoices(tx, batch, progress);
-    }
+  // A row with an error may be an open invoice; closing it as paid would be wrong.
+  const closeAbsent = run.complete && progress.errorCount === 0;
+  if (run.complete && !closeAbsent) {
+    progress.errors.push({ row: 0, field: null, message: 'Open invoices absent from this import were not closed, because some rows had errors' });
   }
-}
-
-/** A complete import lists every open item: an invoice it leaves out is settled in the bookkeeping (open 0). */
-async function closeAbsentInvoices(tx: EntityManager, batch: BatchContext, progress: Progress): Promise<void> {
-  await execute(tx, 'analyze import_seen');
-  const result = await applyBookkeepingOpenAmounts(tx, batch, {
-    relation: `(select i.id as invoice_id, 0::bigint as bookkeeping_open from invoices i
-                 where i.administration_id = ?::uuid and i.bookkeeping_open_amount <> 0
-                   and not exists (select 1 from import_seen s where s.external_id = i.external_id))`,
-    params: [batch.administrationId],
-  });
-  progress.invoicesClosed += result.invoicesClosed;
+  Object.assign(progress, await mergeStaged(tx, at, staged, closeAbsent));
+  await attachDocuments(tx, storage, at.administrationId, documents);
+  ctx.logger.info({ runId: claim.runId, rows: staged.rows, stagedMs, mergedMs: Math.round(performance.now() - started) - stagedMs }, 'import staged and merged');
 }
 
 /** Saving progress failed: the run ends FAILED with this as its reason. */
