@@ -1,0 +1,92 @@
+// `npm start` compiles only when the inputs changed: tools/build.js --if-changed, run as npm runs it, on a small
+// project of its own (the same script, the project's TypeScript) so that each compile takes a second, not twenty.
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+const ROOT = path.resolve(__dirname, '..');
+let dir: string;
+
+function buildIfChanged(): { status: number | null; output: string } {
+  const result = spawnSync(process.execPath, [path.join(dir, 'tools', 'build.js'), '--if-changed'], { cwd: dir, encoding: 'utf8' });
+  return { status: result.status, output: result.stdout + result.stderr };
+}
+
+function write(file: string, text: string): void {
+  fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+  fs.writeFileSync(path.join(dir, file), text);
+}
+
+const read = (file: string) => fs.readFileSync(path.join(dir, file), 'utf8');
+const mtime = (file: string) => fs.statSync(path.join(dir, file)).mtimeMs;
+
+beforeAll(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'credit-build-'));
+  fs.mkdirSync(path.join(dir, 'tools'));
+  fs.copyFileSync(path.join(ROOT, 'tools', 'build.js'), path.join(dir, 'tools', 'build.js'));
+  fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
+  write('package.json', '{ "name": "tiny", "private": true }\n');
+  write(
+    'tsconfig.json',
+    JSON.stringify({
+      compilerOptions: { target: 'ES2022', module: 'commonjs', lib: ['ES2022'], types: [], rootDir: 'src', outDir: 'dist', incremental: true, tsBuildInfoFile: 'dist/tsconfig.tsbuildinfo', strict: true },
+      include: ['src/**/*.ts'],
+      exclude: ['src/**/*.test.ts'],
+    }),
+  );
+  write('src/main.ts', "import { cents } from './money';\nexport const total = cents(12.5);\n");
+  write('src/money.ts', 'export const cents = (amount: number): number => Math.round(amount * 100);\n');
+});
+
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+describe('npm start compiles only what changed (tools/build.js --if-changed)', () => {
+  it('compiles on the first start', () => {
+    const { status, output } = buildIfChanged();
+    expect(status).toBe(0);
+    expect(output).toContain('compiling (no previous build)');
+    expect(read('dist/main.js')).toContain('cents)(12.5)');
+  });
+
+  it('does not compile when nothing changed', () => {
+    const before = mtime('dist/main.js');
+    const { status, output } = buildIfChanged();
+    expect(status).toBe(0);
+    expect(output).toContain('dist/ is up to date with src/: not compiling');
+    expect(mtime('dist/main.js')).toBe(before);
+  });
+
+  it('compiles after a source file is touched or edited', () => {
+    const later = new Date(Date.now() + 5_000);
+    fs.utimesSync(path.join(dir, 'src/money.ts'), later, later);
+    expect(buildIfChanged().output).toContain('compiling (sources changed since the last build)');
+    expect(buildIfChanged().output).toContain('not compiling');
+
+    write('src/money.ts', 'export const cents = (amount: number): number => Math.round(amount * 1000) / 10;\n');
+    expect(buildIfChanged().output).toContain('compiling (sources changed');
+    expect(read('dist/money.js')).toContain('amount * 1000');
+  });
+
+  it('compiles after a source file is added; a test beside the code does not count', () => {
+    write('src/money.test.ts', 'export {};\n');
+    expect(buildIfChanged().output).toContain('not compiling');
+    write('src/domain/dates.ts', 'export const DAY_MS = 86_400_000;\n');
+    expect(buildIfChanged().output).toContain('compiling (sources changed');
+    expect(read('dist/domain/dates.js')).toContain('86_400_000');
+  });
+
+  it('compiles again when a compiled file is missing from dist/', () => {
+    fs.rmSync(path.join(dir, 'dist/money.js'));
+    expect(buildIfChanged().output).toContain('compiling (compiled files are missing from dist/)');
+    expect(read('dist/money.js')).toContain('amount * 1000');
+  });
+
+  it('fails the start on a type error, and does not record that build as done', () => {
+    write('src/money.ts', 'export const cents = (amount: number): string => amount * 100;\n');
+    const failed = buildIfChanged();
+    expect(failed.status).not.toBe(0);
+    expect(failed.output).toContain("Type 'number' is not assignable to type 'string'");
+    expect(buildIfChanged().output).toContain('compiling (no previous build)');
+  });
+});
