@@ -68,7 +68,7 @@ async function prepareApi(app: AppServices, db: Database): Promise<{ http: HttpS
 }
 
 export async function startRuntime({ config, role, clock = systemClock, logger, database }: RuntimeOptions): Promise<Runtime> {
-  const log = logger ?? createLogger(config.logLevel);
+  const log = logger ?? createLogger(config.logLevel, config.logFormat);
   // Debug-level marks of where start-up time goes, counted from the start of the process (module loading included).
   const mark = (step: string) => log.debug({ step, sinceProcessStartMs: Math.round(performance.now()) }, 'start-up');
   mark('modules loaded');
