@@ -1,7 +1,8 @@
 // Start-up benchmark: the real `npm start` in a temporary copy of the checkout (its own dist/ and .data/, the
 // project's node_modules linked in), timed from the command to the first 200 of GET /readyz on the embedded
 // PostgreSQL: a first start (compile + initdb), restarts with unchanged sources, and a restart after an edit.
-// Run with `npm run bench:startup`; BENCH_RESTARTS sets the number of unchanged restarts (default 3).
+// Run with `npm run bench:startup`; BENCH_RESTARTS sets the number of unchanged restarts (default 3), and
+// BENCH_CHECKOUT another checkout to measure (an older commit, say, with its node_modules) for a before and after.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import fs from 'node:fs';
@@ -9,10 +10,10 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 
-const ROOT = path.resolve(__dirname, '..', '..');
+const ROOT = path.resolve(process.env.BENCH_CHECKOUT ?? path.join(__dirname, '..', '..'));
 const RESTARTS = Number(process.env.BENCH_RESTARTS ?? 3);
 // What `npm start` reads: the sources, the build configuration and the build script.
-const COPIED = ['src', 'tools', 'package.json', 'package-lock.json', 'tsconfig.json'];
+const COPIED = ['src', 'tools', 'package.json', 'package-lock.json', 'tsconfig.json', '.swcrc'];
 const EDITED = path.join('src', 'runtime.ts');
 const GOAL_FIRST_MS = 20_000;
 const GOAL_RESTART_MS = 3_000;
@@ -63,7 +64,7 @@ async function timeStart(dir: string, pgPort: number): Promise<Start> {
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
   } catch (error) {
-    process.kill(-child.pid!, 'SIGKILL');
+    if (child.exitCode === null) process.kill(-child.pid!, 'SIGKILL');
     throw error;
   }
   const readyMs = performance.now() - started;
