@@ -11,7 +11,7 @@ import { seedDemo, type DemoLogin } from './db/seed';
 import { getSchema } from './schema/build-schema';
 import { startEventListener } from './schema/pubsub';
 import { createHttpServer, GRAPHQL_PATH, type HttpServer } from './server/app';
-import { createAgenda, preloadAgenda, type Agenda } from './jobs/agenda';
+import { createAgenda, type Agenda } from './jobs/agenda';
 import { defineJobs, scheduleRecurringJobs } from './jobs';
 import { startLeaseRecovery } from './jobs/lease-recovery';
 import { startOutboxDispatcher } from './jobs/outbox-dispatcher';
@@ -72,8 +72,6 @@ export async function startRuntime({ config, role, clock = systemClock, logger, 
   // Debug-level marks of where start-up time goes, counted from the start of the process (module loading included).
   const mark = (step: string) => log.debug({ step, sinceProcessStartMs: Math.round(performance.now()) }, 'start-up');
   mark('modules loaded');
-  // Agenda's ESM modules load while the database starts.
-  if (role !== 'api') preloadAgenda();
   const db = database ?? (await openDatabase(config, log));
   mark('database open');
   const stops: Stop[] = [];

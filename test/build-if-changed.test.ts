@@ -27,7 +27,7 @@ const mtime = (file: string) => fs.statSync(path.join(dir, file)).mtimeMs;
 beforeAll(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'credit-build-'));
   fs.mkdirSync(path.join(dir, 'tools'));
-  fs.copyFileSync(path.join(ROOT, 'tools', 'build.js'), path.join(dir, 'tools', 'build.js'));
+  for (const file of ['build.js', 'start.js']) fs.copyFileSync(path.join(ROOT, 'tools', file), path.join(dir, 'tools', file));
   fs.copyFileSync(path.join(ROOT, '.swcrc'), path.join(dir, '.swcrc'));
   fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
   write('package.json', '{ "name": "tiny", "private": true }\n');
@@ -105,5 +105,13 @@ describe('npm start compiles only what changed (tools/build.js --if-changed)', (
     write('src/money.ts', 'export const cents = (amount: number): number => Math.round(amount * 100);\n');
     expect(runBuild().status).toBe(0);
     expect(buildIfChanged().output).toContain('dist/ is up to date with src/: not compiling');
+  });
+
+  it('npm start (tools/start.js) compiles what changed, then runs dist/main.js', () => {
+    const start = () => spawnSync(process.execPath, [path.join(dir, 'tools', 'start.js')], { cwd: dir, encoding: 'utf8' });
+    expect(start().stdout).toBe('total 1250\n');
+    write('src/main.ts', read('src/main.ts').replace('12.5', '7'));
+    const edited = start();
+    expect(edited.stdout).toMatch(/^compiled src\/ in \d+ ms \(sources changed since the last build;.*\ntotal 700\n$/);
   });
 });

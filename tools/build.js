@@ -1,7 +1,8 @@
 // Compiles src/ to dist/. Two ways:
 //   node tools/build.js              (npm run build) tsc, type-checked, incremental.
-//   node tools/build.js --if-changed (npm start) nothing when dist/ was built from exactly the current inputs;
-//                                    otherwise SWC, file by file without type-checking, as the tests run the code.
+//   node tools/build.js --if-changed (npm start, through tools/start.js) nothing when dist/ was built from exactly
+//                                    the current inputs; otherwise SWC, file by file without a type check, as the
+//                                    tests run the code.
 // Either records a fingerprint of the inputs in dist/.build-fingerprint once it succeeds.
 // Plain JavaScript on purpose: it runs before anything is compiled.
 const { spawnSync } = require('node:child_process');
@@ -100,17 +101,19 @@ function build(root, compile) {
   return status;
 }
 
-function main() {
-  if (!process.argv.includes('--if-changed')) return build(ROOT, compileWithTsc);
-  const reason = staleReason(ROOT);
+/** What `npm start` does first (tools/start.js): nothing when dist/ is current, else SWC. Returns the exit status. */
+function buildIfChanged(root = ROOT) {
+  const reason = staleReason(root);
   if (reason === null) {
     console.log('dist/ is up to date with src/: not compiling');
     return 0;
   }
   const started = Date.now();
-  const status = build(ROOT, transpileWithSwc);
+  const status = build(root, transpileWithSwc);
   if (status === 0) console.log(`compiled src/ in ${Date.now() - started} ms (${reason}; types are checked by npm run typecheck)`);
   return status;
 }
 
-process.exitCode = main();
+module.exports = { staleReason, buildIfChanged };
+
+if (require.main === module) process.exitCode = process.argv.includes('--if-changed') ? buildIfChanged() : build(ROOT, compileWithTsc);

@@ -18,6 +18,13 @@ const EMBEDDED_DATABASE = 'credit';
 // Arbitrary constant: serialises migrations when several processes start at once.
 const MIGRATION_LOCK_ID = 727_001;
 
+/** The URL of database `name` on the server at `serverUrl`. */
+function databaseOn(serverUrl: string, name: string): string {
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
 /** Creates `name` on the server at `serverUrl` unless it exists. */
 export async function ensureDatabase(serverUrl: string, name: string): Promise<string> {
   const client = new Client({ connectionString: serverUrl });
@@ -28,9 +35,7 @@ export async function ensureDatabase(serverUrl: string, name: string): Promise<s
   } finally {
     await client.end();
   }
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  return url.toString();
+  return databaseOn(serverUrl, name);
 }
 
 /**
@@ -70,7 +75,8 @@ export async function openDatabase(config: Config, logger: Logger): Promise<Data
   let url = config.databaseUrl;
   if (url === null) {
     embedded = await startEmbeddedPostgres(path.join(config.dataDir, 'pg'), config.embeddedPgPort, logger);
-    url = await ensureDatabase(embedded.url, EMBEDDED_DATABASE);
+    // Created on the first start by MikroORM.init (its ensureDatabase option, on by default), which checks anyway.
+    url = databaseOn(embedded.url, EMBEDDED_DATABASE);
     logger.info({ port: config.embeddedPgPort, dataDir: config.dataDir }, 'embedded PostgreSQL started');
   }
   let orm: MikroORM;

@@ -15,22 +15,12 @@ export interface JobDefinition<Data> {
   concurrency?: number;
 }
 
-// Both packages are ESM-only; a dynamic import loads them from CommonJS.
-const importAgenda = () => Promise.all([import('agenda'), import('@agendajs/postgres-backend')]);
-let modules: ReturnType<typeof importAgenda> | null = null;
-const loadAgenda = () => (modules ??= importAgenda());
-
-/** Starts loading Agenda's modules, so that they are ready by the time the database is. */
-export function preloadAgenda(): void {
-  // A failure surfaces where createAgenda awaits the same promise.
-  loadAgenda().catch(() => undefined);
-}
-
 /** Agenda with a pool we own: its idle-connection errors are logged (never an unhandled 'error'), and we end it. */
 export async function createAgenda(databaseUrl: string, logger: Logger, name: string): Promise<{ agenda: Agenda; close(): Promise<void> }> {
   const pool = new Pool({ connectionString: databaseUrl, max: 5 });
   pool.on('error', (error) => logger.warn({ err: error }, 'agenda database connection lost'));
-  const [{ Agenda: AgendaClass }, { PostgresBackend }] = await loadAgenda();
+  // Both packages are ESM-only; a dynamic import loads them from CommonJS.
+  const [{ Agenda: AgendaClass }, { PostgresBackend }] = await Promise.all([import('agenda'), import('@agendajs/postgres-backend')]);
   // Agenda creates its tables and indexes itself when it connects; processes starting together
   // would race on them (a duplicate-key error from pg_class), so they take turns.
   const lock = await pool.connect();
