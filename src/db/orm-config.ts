@@ -1,16 +1,15 @@
 // MikroORM configuration shared by the server, the worker, the migration script and the tests.
 import { defineConfig, type Options } from '@mikro-orm/postgresql';
-import { Migrator } from '@mikro-orm/migrations';
 import { DataloaderType } from '@mikro-orm/core';
 import { entities } from '../entities';
-import { migrationsList } from './migrations';
 
 export function ormConfig(clientUrl: string, overrides: Partial<Options> = {}): Options {
   return defineConfig({
     clientUrl,
     entities,
-    extensions: [Migrator],
-    migrations: { migrationsList, transactional: true, allOrNothing: true, silent: true, tableName: 'mikro_orm_migrations' },
+    // No Migrator extension: MikroORM loads @mikro-orm/migrations on first use of orm.migrator, which only
+    // happens when a migration is pending (db/database.ts), and the list of classes is added then.
+    migrations: { transactional: true, allOrNothing: true, silent: true, tableName: 'mikro_orm_migrations' },
     dataloader: DataloaderType.ALL,
     // A file cache of metadata would be shared between the Jest realms and the build; discovery is cheap.
     metadataCache: { enabled: false },

@@ -20,8 +20,7 @@ export async function createAgenda(databaseUrl: string, logger: Logger, name: st
   const pool = new Pool({ connectionString: databaseUrl, max: 5 });
   pool.on('error', (error) => logger.warn({ err: error }, 'agenda database connection lost'));
   // Both packages are ESM-only; a dynamic import loads them from CommonJS.
-  const { Agenda: AgendaClass } = await import('agenda');
-  const { PostgresBackend } = await import('@agendajs/postgres-backend');
+  const [{ Agenda: AgendaClass }, { PostgresBackend }] = await Promise.all([import('agenda'), import('@agendajs/postgres-backend')]);
   // Agenda creates its tables and indexes itself when it connects; processes starting together
   // would race on them (a duplicate-key error from pg_class), so they take turns.
   const lock = await pool.connect();

@@ -6,7 +6,7 @@ import { openDatabase } from '../db/database';
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  const database = await openDatabase(config, createLogger(config.logLevel));
+  const database = await openDatabase(config, createLogger(config.logLevel, config.logFormat));
   await database.close();
   console.log('database is up to date');
 }

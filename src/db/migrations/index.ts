@@ -1,13 +1,23 @@
-// The ordered list of migrations; new ones are appended here.
+// The ordered list of migrations, by name; a new one is appended here and to the classes in ./classes.ts.
 import type { MigrationObject } from '@mikro-orm/core';
-import { Migration20261122Foundation } from './Migration20261122Foundation';
-import { Migration20261122Ledger } from './Migration20261122Ledger';
-import { Migration20261122ImportSources } from './Migration20261122ImportSources';
-import { Migration20261124TrustedLedger } from './Migration20261124TrustedLedger';
+import type * as Classes from './classes';
 
-export const migrationsList: MigrationObject[] = [
-  { name: 'Migration20261122Foundation', class: Migration20261122Foundation },
-  { name: 'Migration20261122Ledger', class: Migration20261122Ledger },
-  { name: 'Migration20261122ImportSources', class: Migration20261122ImportSources },
-  { name: 'Migration20261124TrustedLedger', class: Migration20261124TrustedLedger },
-];
+export const migrationNames = [
+  'Migration20261122Foundation',
+  'Migration20261122Ledger',
+  'Migration20261122ImportSources',
+  'Migration20261124TrustedLedger',
+] as const;
+
+export type MigrationName = (typeof migrationNames)[number];
+
+/**
+ * The migration classes, loaded only when one is pending: they extend @mikro-orm/migrations' base class, and that
+ * package brings umzug and its command-line parser, about a tenth of the code a start would otherwise load.
+ */
+export function loadMigrationsList(): MigrationObject[] {
+  // A plain require: a dynamic import() stays native in the compiled CommonJS and would not resolve ./classes.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { migrationClasses } = require('./classes') as typeof Classes;
+  return migrationNames.map((name) => ({ name, class: migrationClasses[name] }));
+}

@@ -1,0 +1,113 @@
+// Start-up benchmark: the real `npm start` in a temporary copy of the checkout (its own dist/ and .data/, the
+// project's node_modules linked in), timed from the command to the first 200 of GET /readyz on the embedded
+// PostgreSQL: a first start (compile + initdb), restarts with unchanged sources, and a restart after an edit.
+// Run with `npm run bench:startup`; BENCH_RESTARTS sets the number of unchanged restarts (default 3), and
+// BENCH_CHECKOUT another checkout to measure (an older commit, say, with its node_modules) for a before and after.
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+
+const ROOT = path.resolve(process.env.BENCH_CHECKOUT ?? path.join(__dirname, '..', '..'));
+const RESTARTS = Number(process.env.BENCH_RESTARTS ?? 3);
+// What `npm start` reads: the sources, the build configuration and the build script.
+const COPIED = ['src', 'tools', 'package.json', 'package-lock.json', 'tsconfig.json', '.swcrc'];
+const EDITED = path.join('src', 'runtime.ts');
+const GOAL_FIRST_MS = 20_000;
+const GOAL_RESTART_MS = 3_000;
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer().once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as net.AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+function makeCopy(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'credit-startup-'));
+  for (const entry of COPIED) {
+    if (fs.existsSync(path.join(ROOT, entry))) fs.cpSync(path.join(ROOT, entry), path.join(dir, entry), { recursive: true });
+  }
+  fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
+  return dir;
+}
+
+interface Start {
+  readyMs: number;
+  stopMs: number;
+}
+
+/** `npm start` in `dir` until /readyz answers 200, then Ctrl-C as a terminal sends it (SIGINT to the process group). */
+async function timeStart(dir: string, pgPort: number): Promise<Start> {
+  const port = await freePort();
+  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), HOST: '127.0.0.1', EMBEDDED_PG_PORT: String(pgPort), LOG_FORMAT: 'json' };
+  delete env.DATABASE_URL;
+  delete env.NODE_ENV;
+  delete env.LOG_LEVEL;
+  const started = performance.now();
+  const child = spawn('npm', ['start'], { cwd: dir, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = once(child, 'exit');
+  try {
+    for (;;) {
+      if (child.exitCode !== null) throw new Error(`npm start exited with ${child.exitCode}:\n${output}`);
+      const ready = await fetch(`http://127.0.0.1:${port}/readyz`).then((r) => r.ok, () => false);
+      if (ready) break;
+      if (performance.now() - started > 120_000) throw new Error(`not ready after 120 s:\n${output}`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  } catch (error) {
+    if (child.exitCode === null) process.kill(-child.pid!, 'SIGKILL');
+    throw error;
+  }
+  const readyMs = performance.now() - started;
+  const stopping = performance.now();
+  process.kill(-child.pid!, 'SIGINT');
+  await exited;
+  return { readyMs, stopMs: performance.now() - stopping };
+}
+
+function row(label: string, ms: number, goalMs?: number): void {
+  const goal = goalMs === undefined ? '' : `goal < ${goalMs} ms: ${ms < goalMs ? 'met' : 'MISSED'}`;
+  console.log(`${label.padEnd(44)} ${String(Math.round(ms)).padStart(6)} ms   ${goal}`);
+}
+
+async function main(): Promise<void> {
+  const dir = makeCopy();
+  const pgPort = await freePort();
+  console.log(`npm start in ${dir} (embedded PostgreSQL on port ${pgPort}), ${os.cpus().length} CPUs, load ${os.loadavg()[0].toFixed(2)}`);
+  try {
+    const first = await timeStart(dir, pgPort);
+    row('first start (compile, initdb, migrations)', first.readyMs, GOAL_FIRST_MS);
+    const restarts: number[] = [];
+    for (let i = 1; i <= RESTARTS; i += 1) {
+      const restart = await timeStart(dir, pgPort);
+      restarts.push(restart.readyMs);
+      row(`restart ${i}, sources unchanged`, restart.readyMs, GOAL_RESTART_MS);
+    }
+    // A real edit, not only a newer mtime: the restart must compile it into dist/.
+    const marker = `// edited by bench/startup at ${Date.now()}`;
+    fs.appendFileSync(path.join(dir, EDITED), `${marker}\n`);
+    const edited = await timeStart(dir, pgPort);
+    row(`restart after editing ${EDITED}`, edited.readyMs);
+    const compiled = fs.readFileSync(path.join(dir, 'dist', 'runtime.js'), 'utf8').includes(marker);
+    console.log(`dist/runtime.js carries the edit: ${compiled ? 'yes' : 'NO (stale build)'}`);
+    const sorted = [...restarts].sort((a, b) => a - b);
+    console.log(`restarts: median ${Math.round(sorted[Math.floor(sorted.length / 2)])} ms; stop (Ctrl-C) took ${Math.round(edited.stopMs)} ms`);
+    if (!compiled) process.exitCode = 1;
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,14 @@
+// The class of each migration in ./index.ts (loaded on demand from there); the compiler checks that none is missing.
+import type { MigrationObject } from '@mikro-orm/core';
+import type { MigrationName } from '.';
+import { Migration20261122Foundation } from './Migration20261122Foundation';
+import { Migration20261122Ledger } from './Migration20261122Ledger';
+import { Migration20261122ImportSources } from './Migration20261122ImportSources';
+import { Migration20261124TrustedLedger } from './Migration20261124TrustedLedger';
+
+export const migrationClasses: Record<MigrationName, MigrationObject['class']> = {
+  Migration20261122Foundation,
+  Migration20261122Ledger,
+  Migration20261122ImportSources,
+  Migration20261124TrustedLedger,
+};
