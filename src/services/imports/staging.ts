@@ -129,8 +129,8 @@ export async function stageRows(
     for await (const batch of batches) {
       for (const { row, invoice } of await accept(batch)) {
         count += 1;
-        if (seen.has(invoice.externalId)) duplicates.add(invoice.externalId);
-        else seen.add(invoice.externalId);
+        const known = seen.size;
+        if (seen.add(invoice.externalId).size === known) duplicates.add(invoice.externalId);
         chunk.add(line(row, invoice));
       }
       yield* chunk.full();
