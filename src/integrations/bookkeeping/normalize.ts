@@ -74,12 +74,33 @@ export class DebtorCache {
         result = err;
       }
       if (this.entries.size >= MAX_CACHED_DEBTORS) this.entries.clear();
-      entry = { raw, result };
+      entry = { raw: debtorFields(raw), result };
       this.entries.set(key, entry);
     }
     if (entry.result instanceof RowError) throw entry.result;
     return entry.result;
   }
+}
+
+/**
+ * A copy of the debtor's fields. Keeping the row itself would make the row objects of the first rows (each with a
+ * debtor not seen before) long-lived, and V8 would then allocate every later row directly in the old generation
+ * (allocation-site pretenuring), where the dead rows pile up until a full garbage collection: the import's memory
+ * would grow with the file.
+ */
+function debtorFields(raw: RawInvoiceRow): RawInvoiceRow {
+  return {
+    debtorExternalId: raw.debtorExternalId,
+    debtorName: raw.debtorName,
+    debtorType: raw.debtorType,
+    debtorEmail: raw.debtorEmail,
+    debtorPhone: raw.debtorPhone,
+    debtorStreet: raw.debtorStreet,
+    debtorHouseNumber: raw.debtorHouseNumber,
+    debtorPostcode: raw.debtorPostcode,
+    debtorCity: raw.debtorCity,
+    debtorCountry: raw.debtorCountry,
+  };
 }
 
 /** Written out field by field: this runs for every row. */

@@ -25,7 +25,7 @@ const COPY = `copy import_rows (row, external_id, number, issue_date, due_date, 
   from stdin`;
 
 // COPY data is sent in chunks of about this size: large enough that per-message costs vanish.
-const CHUNK_CHARS = 256 * 1024;
+const CHUNK_BYTES = 256 * 1024;
 
 const SPECIAL = /[\\\t\n\r]/;
 const SPECIAL_ALL = /[\\\t\n\r]/g;
@@ -61,6 +61,44 @@ function debtorText(d: ImportedDebtor): string {
   return encoded;
 }
 
+/**
+ * Encodes lines into chunks of bytes as they come. A line is written at once, so the strings it was made of die
+ * young: kept as strings until a chunk is full, every row would outlive a few garbage collections, and the heap
+ * would fill with rows no longer needed (the import's peak memory).
+ */
+class ChunkWriter {
+  private chunk = Buffer.allocUnsafe(CHUNK_BYTES);
+  private length = 0;
+  private readonly done: Buffer[] = [];
+
+  add(line: string): void {
+    // At most three bytes per UTF-16 unit.
+    if (this.length + line.length * 3 > this.chunk.length) {
+      this.seal();
+      if (line.length * 3 > this.chunk.length) return void this.done.push(Buffer.from(line, 'utf8'));
+    }
+    this.length += this.chunk.write(line, this.length, 'utf8');
+  }
+
+  /** The chunks filled so far. */
+  *full(): Generator<Buffer> {
+    yield* this.done.splice(0);
+  }
+
+  /** Everything, once the input has ended. */
+  *rest(): Generator<Buffer> {
+    this.seal();
+    yield* this.full();
+  }
+
+  private seal(): void {
+    if (this.length === 0) return;
+    this.done.push(this.chunk.subarray(0, this.length));
+    this.chunk = Buffer.allocUnsafe(CHUNK_BYTES);
+    this.length = 0;
+  }
+}
+
 /** What staging saw, for the merge: which external ids came more than once. */
 export interface Staged {
   rows: number;
@@ -86,21 +124,18 @@ export async function stageRows(
   const seen = new Set<string>();
   const duplicates = new Set<string>();
   let count = 0;
-  async function* chunks(): AsyncGenerator<string> {
-    let chunk = '';
+  async function* chunks(): AsyncGenerator<Buffer> {
+    const chunk = new ChunkWriter();
     for await (const batch of batches) {
       for (const { row, invoice } of await accept(batch)) {
         count += 1;
-        if (seen.has(invoice.externalId)) duplicates.add(invoice.externalId);
-        else seen.add(invoice.externalId);
-        chunk += line(row, invoice);
+        const known = seen.size;
+        if (seen.add(invoice.externalId).size === known) duplicates.add(invoice.externalId);
+        chunk.add(line(row, invoice));
       }
-      if (chunk.length >= CHUNK_CHARS) {
-        yield chunk;
-        chunk = '';
-      }
+      yield* chunk.full();
     }
-    if (chunk) yield chunk;
+    yield* chunk.rest();
   }
   const connection = await connectionOf(tx);
   // An error on either side (an unreadable file, a refused value) ends the COPY with CopyFail; the transaction then rolls back.
