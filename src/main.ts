@@ -1,5 +1,6 @@
 // Entry point: `node dist/main.js [api|worker|all]` (default all).
 import 'reflect-metadata';
+import './pg-preload';
 import { ConfigError, loadConfig, parseRole } from './config';
 import { createLogger } from './logger';
 import { startRuntime } from './runtime';

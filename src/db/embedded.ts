@@ -137,6 +137,15 @@ export async function startEmbeddedPostgres(
 
 /** The `postgres` system user the package created for a root install (initdb ran as it too). */
 function postgresUserIds(): { uid: number; gid: number } {
+  // From /etc/passwd where it is (no process to start), else from `id` (a user from a directory service).
+  const entry = fs
+    .readFileSync('/etc/passwd', 'utf8')
+    .split('\n')
+    .find((line) => line.startsWith(`${USER}:`));
+  if (entry) {
+    const [, , uid, gid] = entry.split(':');
+    return { uid: Number(uid), gid: Number(gid) };
+  }
   const id = (flag: string) => Number(execFileSync('id', [flag, USER], { encoding: 'utf8' }).trim());
   return { uid: id('-u'), gid: id('-g') };
 }
