@@ -15,6 +15,7 @@ import { createAgenda, type Agenda } from './jobs/agenda';
 import { defineJobs, scheduleRecurringJobs } from './jobs';
 import { startLeaseRecovery } from './jobs/lease-recovery';
 import { startOutboxDispatcher } from './jobs/outbox-dispatcher';
+import { startMessageRecovery } from './jobs/messages';
 
 export interface Runtime {
   app: AppServices;
@@ -64,7 +65,8 @@ export async function startRuntime({ config, role, clock = systemClock, logger, 
       await scheduleRecurringJobs(agenda);
       const dispatcher = startOutboxDispatcher(db.orm, agenda, log, config.jobs.outboxPollMs);
       const recovery = startLeaseRecovery(app, db.orm);
-      stops.push(() => dispatcher.stop(), () => recovery.stop());
+      const messageRecovery = startMessageRecovery(app, db.orm);
+      stops.push(() => dispatcher.stop(), () => recovery.stop(), () => messageRecovery.stop());
       log.info('worker started');
     }
 
