@@ -7,6 +7,8 @@ export interface Composition {
   /** The message's text with placeholders filled in. */
   body: string;
   signature: string | null;
+  /** A paragraph added after the body (where an invoice's documents can be found), before the signature. */
+  notice?: string | null;
   senderName: string;
   administrationName: string;
   fromAddress: string;
@@ -46,7 +48,7 @@ export function normalizeNewlines(text: string): string {
 }
 
 export function composeEmail(c: Composition): RenderedEmail {
-  const body = normalizeNewlines(c.body).trim();
+  const body = [normalizeNewlines(c.body).trim(), c.notice?.trim()].filter(Boolean).join('\n\n');
   const signature = c.signature ? normalizeNewlines(c.signature).trim() : '';
   const text = signature ? `${body}\n\n${signature}\n` : `${body}\n`;
   const signatureHtml = signature ? `\n<div class="signature">${textToHtml(signature)}</div>` : '';

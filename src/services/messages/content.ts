@@ -19,7 +19,6 @@ export interface ContentInput {
   subject?: string | null;
   body?: string | null;
   standardMessageId?: string | null;
-  attachments?: unknown[] | null;
 }
 
 export interface Content {
@@ -64,7 +63,6 @@ export function checkBody(body: string | null | undefined, field = 'body'): stri
 
 /** A standard message fills subject, body, cc and bcc where the input leaves them out (null or absent). */
 export async function completeContent(ctx: RequestContext, administrationId: string, input: ContentInput): Promise<Content> {
-  if (input.attachments && input.attachments.length > 0) throw badInput('Attachments are not supported yet', 'attachments');
   const to = checkAddresses(input.to, 'to');
   if (to !== null && to.length === 0) {
     throw badInput("to must name at least one address; leave it out to write to the debtor's email address", 'to');

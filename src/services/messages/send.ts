@@ -5,11 +5,14 @@ import type { RequestContext } from '../../context';
 import { tenantEm } from '../../context';
 import { isEmailAddress } from '../../domain/email-address';
 import { Administration } from '../../entities/Administration';
-import { AdministrationSettings } from '../../entities/AdministrationSettings';
+import { AdministrationSettings, type SensitiveAttachmentsPolicy } from '../../entities/AdministrationSettings';
 import { Message, MessageDirection, MessageStatus, type RenderedEmail, type TargetType } from '../../entities/Message';
 import { MessageThread } from '../../entities/MessageThread';
 import { User } from '../../entities/User';
+import type { FileUpload } from '../../domain/files';
+import { storageFor } from '../../integrations/storage/storage';
 import { badInput, unauthenticated } from '../../schema/errors';
+import { attachesSensitive, createAttachmentDocuments, removeFiles, sensitiveDocumentsOf, storeUploads, type AttachmentFile } from './attachments';
 import { composeEmail } from './compose';
 import { completeContent, type Content, type ContentInput } from './content';
 import { queueDeliveries } from './delivery';
@@ -23,6 +26,7 @@ export interface Sender {
   user: User;
   administration: Administration;
   signature: string | null;
+  sensitiveAttachments: SensitiveAttachmentsPolicy;
 }
 
 export async function senderOf(ctx: RequestContext, administrationId: string): Promise<Sender> {
@@ -33,7 +37,7 @@ export async function senderOf(ctx: RequestContext, administrationId: string): P
     em.findOneOrFail(Administration, { id: administrationId }),
     em.findOneOrFail(AdministrationSettings, { administration: administrationId }),
   ]);
-  return { user, administration, signature: settings.emailSignature };
+  return { user, administration, signature: settings.emailSignature, sensitiveAttachments: settings.sensitiveAttachments };
 }
 
 /** A new thread's token: 128 random bits in hex, the part after `reply+` of the Reply-To address. */
@@ -48,10 +52,19 @@ export function portalUrl(ctx: RequestContext): string {
   return `${ctx.config.publicUrl}/portal`;
 }
 
-export function renderEmail(ctx: RequestContext, sender: Sender, subject: string, body: string, token: string, targetType: TargetType): RenderedEmail {
+export function renderEmail(
+  ctx: RequestContext,
+  sender: Sender,
+  subject: string,
+  body: string,
+  token: string,
+  targetType: TargetType,
+  notice: string | null = null,
+): RenderedEmail {
   return composeEmail({
     subject,
     body,
+    notice,
     signature: sender.signature,
     senderName: sender.user.name,
     administrationName: sender.administration.name,
@@ -70,24 +83,62 @@ interface Draft {
   email: RenderedEmail | null;
   /** Why a message is NOT_EMAILED. */
   notEmailed: string | null;
+  attachments: AttachmentFile[];
 }
 
-/** The message for one target: placeholders filled with its values, `to` its debtor's address unless given. */
-function draftFor(ctx: RequestContext, sender: Sender, content: Content, target: ResolvedTarget): Draft {
+/**
+ * The message for one target: placeholders filled with its values, `to` its debtor's address unless given, the
+ * uploads attached, and an invoice's sensitive documents attached or linked by the administration's policy.
+ */
+function draftFor(ctx: RequestContext, sender: Sender, content: Content, target: ResolvedTarget, uploads: AttachmentFile[], sensitive: AttachmentFile[]): Draft {
   const values = { ...target.values, 'portal.url': portalUrl(ctx), 'user.name': sender.user.name };
   const subject = fillPlaceholders(content.subject, values, 'subject').replace(/[\r\n]+/g, ' ');
   const body = fillPlaceholders(content.body, values, 'body');
   const token = newThreadToken();
+  const attach = attachesSensitive(sender.sensitiveAttachments, target.debtor.type);
+  const attachments = attach ? [...uploads, ...sensitive] : uploads;
+  const notice =
+    !attach && sensitive.length > 0 && target.invoice
+      ? `The documents of invoice ${target.invoice.number} are in your customer portal: ${portalUrl(ctx)}`
+      : null;
   const debtorEmail = target.debtor.email?.trim() ?? '';
   const to = content.to ?? (isEmailAddress(debtorEmail) ? [debtorEmail] : []);
   if (to.length === 0) {
     const notEmailed = debtorEmail ? `The debtor's email address '${debtorEmail}' is not valid` : 'The debtor has no email address';
-    return { target, token, to, subject, body, email: null, notEmailed };
+    return { target, token, to, subject, body, email: null, notEmailed, attachments };
   }
-  return { target, token, to, subject, body, email: renderEmail(ctx, sender, subject, body, token, target.type), notEmailed: null };
+  const email = renderEmail(ctx, sender, subject, body, token, target.type, notice);
+  return { target, token, to, subject, body, email, notEmailed: null, attachments };
+}
+
+/** Checks and renders every target's message, then stores the uploads: nothing is stored when a target is bad. */
+async function draftAll(
+  ctx: RequestContext,
+  administrationId: string,
+  sender: Sender,
+  content: Content,
+  targets: ResolvedTarget[],
+  uploads: Promise<FileUpload>[] | null | undefined,
+): Promise<Draft[]> {
+  const sensitive = await sensitiveDocumentsOf(ctx.em, administrationId, targets.flatMap((t) => (t.invoice ? [t.invoice.id] : [])));
+  const sensitiveOf = (target: ResolvedTarget) => (target.invoice ? (sensitive.get(target.invoice.id) ?? []) : []);
+  // A dry run first: a bad placeholder refuses the request before any upload is read or stored.
+  for (const target of targets) draftFor(ctx, sender, content, target, [], []);
+  const stored = await storeUploads(storageFor(ctx.config), administrationId, uploads);
+  return targets.map((target) => draftFor(ctx, sender, content, target, stored, sensitiveOf(target)));
 }
 
 async function writeDrafts(ctx: RequestContext, administrationId: string, sender: Sender, content: Content, drafts: Draft[]): Promise<Message[]> {
+  try {
+    return await writeDraftsOnce(ctx, administrationId, sender, content, drafts);
+  } catch (error) {
+    // The uploads were stored for these messages only; the invoices' own documents stay.
+    await removeFiles(storageFor(ctx.config), drafts[0]?.attachments.filter((a) => !a.sensitive) ?? []);
+    throw error;
+  }
+}
+
+async function writeDraftsOnce(ctx: RequestContext, administrationId: string, sender: Sender, content: Content, drafts: Draft[]): Promise<Message[]> {
   const now = ctx.clock.now();
   return tenantEm(ctx, administrationId).transactional(async (em) => {
     const messages = drafts.map((draft) => {
@@ -114,17 +165,23 @@ async function writeDrafts(ctx: RequestContext, administrationId: string, sender
         createdAt: now,
       });
     });
+    drafts.forEach((draft, i) => createAttachmentDocuments(em, administrationId, messages[i].id, draft.attachments, now));
     await em.flush();
     await queueDeliveries(em, ctx.config, administrationId, messages.filter((m) => m.status === MessageStatus.QUEUED));
     return messages;
   });
 }
 
-export async function sendMessage(ctx: RequestContext, administrationId: string, target: TargetRef, input: ContentInput): Promise<Message> {
+export interface SendInput extends ContentInput {
+  attachments?: Promise<FileUpload>[] | null;
+}
+
+export async function sendMessage(ctx: RequestContext, administrationId: string, target: TargetRef, input: SendInput): Promise<Message> {
   const content = await completeContent(ctx, administrationId, input);
-  const [resolved] = await resolveTargets(ctx, administrationId, [target]);
+  const resolved = await resolveTargets(ctx, administrationId, [target]);
   const sender = await senderOf(ctx, administrationId);
-  const [message] = await writeDrafts(ctx, administrationId, sender, content, [draftFor(ctx, sender, content, resolved)]);
+  const drafts = await draftAll(ctx, administrationId, sender, content, resolved, input.attachments);
+  const [message] = await writeDrafts(ctx, administrationId, sender, content, drafts);
   return message;
 }
 
@@ -137,7 +194,7 @@ export async function sendMessages(
   ctx: RequestContext,
   administrationId: string,
   targets: TargetRef[],
-  input: Omit<ContentInput, 'to' | 'cc' | 'bcc'>,
+  input: Omit<SendInput, 'to' | 'cc' | 'bcc'>,
 ): Promise<Message[]> {
   if (targets.length === 0) throw badInput('targets must name at least one invoice or debtor', 'targets');
   if (targets.length > MAX_BULK_TARGETS) throw badInput(`targets may name at most ${MAX_BULK_TARGETS} invoices or debtors`, 'targets');
@@ -145,6 +202,6 @@ export async function sendMessages(
   const content = await completeContent(ctx, administrationId, input);
   const resolved = await resolveTargets(ctx, administrationId, unique);
   const sender = await senderOf(ctx, administrationId);
-  const drafts = resolved.map((target) => draftFor(ctx, sender, content, target));
+  const drafts = await draftAll(ctx, administrationId, sender, content, resolved, input.attachments);
   return writeDrafts(ctx, administrationId, sender, content, drafts);
 }
