@@ -31,6 +31,11 @@ export interface FakeMailgun {
   requests: number;
   /** The next `count` requests get this status and body instead of being accepted. */
   failNext(count: number, status: number, body?: Record<string, unknown>): void;
+  /**
+   * Holds each request this long before answering. A request whose client has gone meanwhile (its process was
+   * killed) is not accepted: Mailgun never answered it, as when a connection breaks before the answer.
+   */
+  delayMs: number;
   env(): Record<string, string>;
   /** Waits until `count` emails were accepted. */
   waitForAccepted(count: number, timeoutMs?: number): Promise<ReceivedEmail[]>;
@@ -42,6 +47,7 @@ export async function startFakeMailgun(domain = 'mg.example.test', apiKey = 'key
   const failures: { status: number; body: Record<string, unknown> }[] = [];
   let requests = 0;
   let sequence = 0;
+  let delayMs = 0;
   const expectedAuth = `Basic ${Buffer.from(`api:${apiKey}`).toString('base64')}`;
 
   const server = http.createServer(async (req, res) => {
@@ -55,6 +61,10 @@ export async function startFakeMailgun(domain = 'mg.example.test', apiKey = 'key
     const match = /^\/v3\/([^/]+)\/messages$/.exec(req.url ?? '');
     if (req.method !== 'POST' || !match) return answer(404, { message: 'Not found' });
     if (req.headers.authorization !== expectedAuth) return answer(401, { message: 'Invalid private key' });
+    if (delayMs > 0) {
+      await new Promise((resolve) => setTimeout(resolve, delayMs));
+      if (req.socket.destroyed) return;
+    }
     const failure = failures.shift();
     if (failure) return answer(failure.status, failure.body);
     // Node's own multipart parser (undici), as Mailgun's would: fields and files.
@@ -88,6 +98,12 @@ export async function startFakeMailgun(domain = 'mg.example.test', apiKey = 'key
     accepted,
     get requests() {
       return requests;
+    },
+    get delayMs() {
+      return delayMs;
+    },
+    set delayMs(value: number) {
+      delayMs = value;
     },
     failNext(count, status, body = { message: `Fake failure ${status}` }) {
       for (let i = 0; i < count; i++) failures.push({ status, body });

@@ -22,9 +22,9 @@ export interface DeliverJobData {
 /** Leases are on the database's clock, which every process shares. */
 const leaseFromNow = `now() + make_interval(secs => ?)`;
 
-/** How long a claimed attempt may take before it is taken for dead: the provider's timeout and a margin. */
+/** How long a claimed attempt may take before it is taken for dead: the provider's timeout plus a job lease as margin. */
 export function attemptLeaseSeconds(config: Config): number {
-  return Math.ceil(config.mail.timeoutMs / 1000) + 60;
+  return Math.ceil(config.mail.timeoutMs / 1000) + config.jobs.leaseSeconds;
 }
 
 /** In the caller's transaction: each queued message gets its first lease and its delivery job. */
