@@ -32,6 +32,26 @@ export interface Config {
   subscriptionRecheckMs: number;
   /** IMPORT_ALLOW_PRIVATE_URLS: import sources may be on loopback and private addresses (an on-premises server). */
   importAllowPrivateUrls: boolean;
+  /** Where users and providers reach this server (webhooks, portal links), without a trailing slash. */
+  publicUrl: string;
+  mail: MailSettings;
+}
+
+export interface MailSettings {
+  /** Both MAILGUN_API_KEY and MAILGUN_DOMAIN set: mail goes out through Mailgun; null: the local transport. */
+  mailgun: { apiKey: string; domain: string; url: string } | null;
+  /** Verifies Mailgun's webhooks; null: webhooks are refused. */
+  webhookSigningKey: string | null;
+  /** The From address; the display name is "<user> via <administration>". */
+  from: string;
+  /** Replies go to reply+<token>@replyDomain. */
+  replyDomain: string;
+  /** First retry after a temporary failure (5xx, network); each next one waits twice as long. */
+  retryBaseMs: number;
+  /** Delivery attempts of one message before it is FAILED. */
+  maxAttempts: number;
+  /** How long one call to the provider may take. */
+  timeoutMs: number;
 }
 
 export interface JobSettings {
@@ -62,6 +82,46 @@ function boolVar(env: Env, name: string, fallback: boolean): boolean {
   if (/^(true|1|yes)$/i.test(raw)) return true;
   if (/^(false|0|no)$/i.test(raw)) return false;
   throw new ConfigError(`${name} must be true or false, got '${raw}'`);
+}
+
+function httpUrlVar(env: Env, name: string, fallback: string): string {
+  const raw = env[name] || fallback;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(`${name} must be an http(s) URL, got '${raw}'`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ConfigError(`${name} must be an http(s) URL, got '${raw}'`);
+  return raw.replace(/\/+$/, '');
+}
+
+const DOMAIN = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/i;
+
+function domainVar(env: Env, name: string, fallback: string): string {
+  const value = env[name] || fallback;
+  if (!DOMAIN.test(value)) throw new ConfigError(`${name} must be a domain name, got '${value}'`);
+  return value.toLowerCase();
+}
+
+function mailSettings(env: Env): MailSettings {
+  const apiKey = env.MAILGUN_API_KEY || null;
+  const domain = env.MAILGUN_DOMAIN ? domainVar(env, 'MAILGUN_DOMAIN', '') : null;
+  if ((apiKey === null) !== (domain === null)) {
+    throw new ConfigError('MAILGUN_API_KEY and MAILGUN_DOMAIN go together: set both to send through Mailgun, or neither');
+  }
+  const replyDomain = domainVar(env, 'MAIL_REPLY_DOMAIN', domain ?? 'localhost');
+  const from = env.MAIL_FROM || `no-reply@${domain ?? 'localhost'}`;
+  if (!/^[^\s@<>",;]+@[^\s@<>",;]+$/.test(from)) throw new ConfigError(`MAIL_FROM must be a bare email address, got '${from}'`);
+  return {
+    mailgun: apiKey && domain ? { apiKey, domain, url: httpUrlVar(env, 'MAILGUN_URL', 'https://api.mailgun.net') } : null,
+    webhookSigningKey: env.MAILGUN_WEBHOOK_SIGNING_KEY || null,
+    from,
+    replyDomain,
+    retryBaseMs: intVar(env, 'MAIL_RETRY_BASE_MS', 30_000, 10, 3_600_000),
+    maxAttempts: intVar(env, 'MAIL_MAX_ATTEMPTS', 5, 1, 50),
+    timeoutMs: intVar(env, 'MAIL_TIMEOUT_MS', 30_000, 100, 600_000),
+  };
 }
 
 function urlVar(env: Env, name: string): string | null {
@@ -113,9 +173,10 @@ export function loadConfig(env: Env = process.env): Config {
   if (!['auto', 'json', 'pretty'].includes(logFormat)) {
     throw new ConfigError(`LOG_FORMAT must be json, pretty or auto, got '${logFormat}'`);
   }
+  const port = intVar(env, 'PORT', 4000, 0, 65535);
   return {
     nodeEnv,
-    port: intVar(env, 'PORT', 4000, 0, 65535),
+    port,
     host: env.HOST || '0.0.0.0',
     dataDir: path.resolve(env.DATA_DIR || '.data'),
     databaseUrl,
@@ -145,6 +206,8 @@ export function loadConfig(env: Env = process.env): Config {
     },
     subscriptionRecheckMs: intVar(env, 'SUBSCRIPTION_RECHECK_MS', 5000, 100, 3_600_000),
     importAllowPrivateUrls: boolVar(env, 'IMPORT_ALLOW_PRIVATE_URLS', false),
+    publicUrl: httpUrlVar(env, 'PUBLIC_URL', `http://localhost:${port}`),
+    mail: mailSettings(env),
   };
 }
 

@@ -15,6 +15,7 @@ import { createAgenda, type Agenda } from './jobs/agenda';
 import { defineJobs, scheduleRecurringJobs } from './jobs';
 import { startLeaseRecovery } from './jobs/lease-recovery';
 import { startOutboxDispatcher } from './jobs/outbox-dispatcher';
+import { startMessageRecovery } from './jobs/messages';
 
 export interface Runtime {
   app: AppServices;
@@ -51,8 +52,9 @@ async function startWorker(app: AppServices, db: Database, name: string): Promis
   }
   const dispatcher = startOutboxDispatcher(db.orm, agenda, app.logger, app.config.jobs.outboxPollMs);
   const recovery = startLeaseRecovery(app, db.orm);
+  const messageRecovery = startMessageRecovery(app, db.orm);
   app.logger.info('worker started');
-  return { agenda, stops: [close, () => dispatcher.stop(), () => recovery.stop()] };
+  return { agenda, stops: [close, () => dispatcher.stop(), () => recovery.stop(), () => messageRecovery.stop()] };
 }
 
 /** The API: GraphQL over HTTP and WebSocket, fed with live events by this process's LISTEN connection; not listening yet. */

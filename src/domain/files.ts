@@ -9,3 +9,6 @@ export interface FileUpload {
 }
 
 export const MAX_UPLOAD_BYTES = 100 * 1024 * 1024;
+
+/** Files one GraphQL multipart request may carry: one import file, or a message's attachments. */
+export const MAX_FILES_PER_REQUEST = 20;

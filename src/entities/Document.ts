@@ -1,7 +1,8 @@
-// A stored file of an invoice (its PDF, the original UBL, attachments); the bytes live in the storage adapter.
+// A stored file of an invoice (its PDF, the original UBL) or of a message (its attachments); the bytes live in the storage adapter.
 import { Entity, Filter, Index, ManyToOne, PrimaryKey, Property, type Rel, type Opt } from '@mikro-orm/core';
 import { Administration } from './Administration';
 import { Invoice } from './Invoice';
+import { Message } from './Message';
 import { newId, tenantFilter } from './base';
 
 @Entity({ tableName: 'documents' })
@@ -16,6 +17,11 @@ export class Document {
   @ManyToOne(() => Invoice, { deleteRule: 'cascade', nullable: true })
   @Index()
   invoice: Rel<Invoice> | null = null;
+
+  /** Set on a message's attachments; an invoice's own documents have none. */
+  @ManyToOne(() => Message, { deleteRule: 'cascade', nullable: true })
+  @Index()
+  message: Rel<Message> | null = null;
 
   @Property({ type: 'text' })
   filename!: string;

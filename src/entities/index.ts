@@ -7,8 +7,12 @@ import { ImportRun } from './ImportRun';
 import { ImportSource } from './ImportSource';
 import { Invoice } from './Invoice';
 import { JobOutbox } from './JobOutbox';
+import { LocalEmail } from './LocalEmail';
 import { Membership } from './Membership';
+import { Message } from './Message';
+import { MessageThread } from './MessageThread';
 import { Payment, PaymentAllocation } from './Payment';
+import { StandardMessage } from './StandardMessage';
 import { User } from './User';
 
 export const entities = [
@@ -24,5 +28,26 @@ export const entities = [
   ImportRun,
   ImportSource,
   JobOutbox,
+  MessageThread,
+  Message,
+  StandardMessage,
+  LocalEmail,
 ];
-export { Administration, AdministrationSettings, Debtor, Document, ImportRun, ImportSource, Invoice, JobOutbox, Membership, Payment, PaymentAllocation, User };
+export {
+  Administration,
+  AdministrationSettings,
+  Debtor,
+  Document,
+  ImportRun,
+  ImportSource,
+  Invoice,
+  JobOutbox,
+  LocalEmail,
+  Membership,
+  Message,
+  MessageThread,
+  Payment,
+  PaymentAllocation,
+  StandardMessage,
+  User,
+};

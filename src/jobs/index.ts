@@ -5,11 +5,13 @@ import { defineJob, type Agenda } from './agenda';
 import { PURGE_RATE_LIMITS, purgeRateLimitsJob } from './maintenance';
 import { importRunJob } from './imports';
 import { RUN_DUE_IMPORT_SOURCES, runDueImportSourcesJob } from './import-sources';
+import { deliverMessageJob } from './messages';
 
 export function defineJobs(agenda: Agenda, app: AppServices, orm: MikroORM): void {
   defineJob(agenda, app.logger, purgeRateLimitsJob(app, orm));
   defineJob(agenda, app.logger, importRunJob(app, orm));
   defineJob(agenda, app.logger, runDueImportSourcesJob(app, orm));
+  defineJob(agenda, app.logger, deliverMessageJob(app, orm));
 }
 
 /** Recurring jobs; `every` is idempotent, so every worker may call it at start. */

@@ -15,6 +15,9 @@ import { DocumentResolver } from '../resolvers/ledger/DocumentResolver';
 import { InvoiceResolver } from '../resolvers/ledger/InvoiceResolver';
 import { LedgerResolver } from '../resolvers/ledger/LedgerResolver';
 import { PaymentResolver } from '../resolvers/ledger/PaymentResolver';
+import { AdministrationMessagesResolver } from '../resolvers/messages/AdministrationMessagesResolver';
+import { MessageResolver } from '../resolvers/messages/MessageResolver';
+import { StandardMessageResolver } from '../resolvers/messages/StandardMessageResolver';
 import { pubSub } from './pubsub';
 import { DateTimeScalar } from './scalars';
 
@@ -32,6 +35,10 @@ export const resolvers = [
   // Imports
   ImportResolver,
   ImportSourceResolver,
+  // Messages
+  MessageResolver,
+  StandardMessageResolver,
+  AdministrationMessagesResolver,
   // Live events
   LiveResolver,
 ] as const;

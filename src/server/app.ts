@@ -14,7 +14,7 @@ import { createRequestContext, type AppServices, type RequestContext } from '../
 import { createErrorFormatter, unauthenticated } from '../schema/errors';
 import { costLimitPlugin, costLimitRule, queryLimitRules } from '../schema/limits';
 import { MAX_PAGE_SIZE } from '../services/lists/pagination';
-import { MAX_UPLOAD_BYTES } from '../domain/files';
+import { MAX_FILES_PER_REQUEST, MAX_UPLOAD_BYTES } from '../domain/files';
 import { pendingMigrations } from '../db/database';
 import { playgroundAssets, playgroundHtml, playgroundScript, PLAYGROUND_PREFIX } from './playground';
 import { callerFromAuthorization, type Caller } from '../auth/principal';
@@ -142,9 +142,9 @@ export async function createHttpServer(app: AppServices, orm: MikroORM, schema: 
   // Invoice documents behind short-lived signed links (Document.url).
   expressApp.use(DOCUMENT_PATH, documentRouter(app, orm));
 
-  // GraphQL multipart uploads (importFile); Apollo's CSRF rule still demands a preflight header on them.
+  // GraphQL multipart uploads (importFile, message attachments); Apollo's CSRF rule still demands a preflight header on them.
   const { default: graphqlUploadExpress } = await import('graphql-upload/graphqlUploadExpress.mjs');
-  expressApp.use(GRAPHQL_PATH, graphqlUploadExpress({ maxFileSize: MAX_UPLOAD_BYTES, maxFiles: 1 }));
+  expressApp.use(GRAPHQL_PATH, graphqlUploadExpress({ maxFileSize: MAX_UPLOAD_BYTES, maxFiles: MAX_FILES_PER_REQUEST }));
 
   expressApp.use(
     GRAPHQL_PATH,

@@ -5,10 +5,12 @@ import { Migration20261122Foundation } from './Migration20261122Foundation';
 import { Migration20261122Ledger } from './Migration20261122Ledger';
 import { Migration20261122ImportSources } from './Migration20261122ImportSources';
 import { Migration20261124TrustedLedger } from './Migration20261124TrustedLedger';
+import { Migration20261126Messages } from './Migration20261126Messages';
 
 export const migrationClasses: Record<MigrationName, MigrationObject['class']> = {
   Migration20261122Foundation,
   Migration20261122Ledger,
   Migration20261122ImportSources,
   Migration20261124TrustedLedger,
+  Migration20261126Messages,
 };

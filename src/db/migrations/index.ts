@@ -7,6 +7,7 @@ export const migrationNames = [
   'Migration20261122Ledger',
   'Migration20261122ImportSources',
   'Migration20261124TrustedLedger',
+  'Migration20261126Messages',
 ] as const;
 
 export type MigrationName = (typeof migrationNames)[number];

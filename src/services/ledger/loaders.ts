@@ -6,7 +6,9 @@ import { Administration } from '../../entities/Administration';
 import { Debtor } from '../../entities/Debtor';
 import { Document } from '../../entities/Document';
 import { type Invoice, InvoiceStatus } from '../../entities/Invoice';
+import { Message } from '../../entities/Message';
 import { PaymentAllocation } from '../../entities/Payment';
+import { User } from '../../entities/User';
 import { execute, knex } from './sql';
 import { notFound } from '../../schema/errors';
 import { readRows } from '../lists/read-rows';
@@ -20,6 +22,10 @@ export interface Loaders {
   debtorHasDisputed: DataLoader<string, boolean>;
   invoiceDocuments: DataLoader<string, Document[]>;
   paymentInvoices: DataLoader<string, Invoice[]>;
+  /** Users by plain id: a message's sender (users belong to no single administration). */
+  user: DataLoader<string, User | null>;
+  message: DataLoader<string, Message | null>;
+  messageAttachments: DataLoader<string, Document[]>;
 }
 
 const byContext = new WeakMap<RequestContext, Loaders>();
@@ -108,6 +114,30 @@ function createLoaders(ctx: RequestContext): Loaders {
         for (const a of rows) map.set(a.payment.id, [...(map.get(a.payment.id) ?? []), a.invoice]);
         return map;
       }, [] as Invoice[]),
+    ),
+    user: new DataLoader(async (ids) => {
+      const em = ctx.em;
+      const users = readRows(em, User, await execute(em, knex(em)('users').select('id', 'email', 'name', 'created_at').whereIn('id', [...ids])));
+      return ids.map((id) => users.find((u) => u.id === id) ?? null);
+    }),
+    message: new DataLoader(
+      scoped(async (administrationId, ids) => {
+        const em = ctx.em;
+        const rows = await execute(em, knex(em)('messages').where({ administration_id: administrationId }).whereIn('id', ids));
+        return new Map(readRows(em, Message, rows).map((m) => [m.id, m]));
+      }, null),
+    ),
+    messageAttachments: new DataLoader(
+      scoped(async (administrationId, ids) => {
+        const em = ctx.em;
+        const rows = await execute(
+          em,
+          knex(em)('documents').where({ administration_id: administrationId }).whereIn('message_id', ids).orderBy([{ column: 'created_at' }, { column: 'id' }]),
+        );
+        const map = new Map<string, Document[]>();
+        for (const d of readRows(em, Document, rows)) map.set(d.message!.id, [...(map.get(d.message!.id) ?? []), d]);
+        return map;
+      }, [] as Document[]),
     ),
   };
 }

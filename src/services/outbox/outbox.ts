@@ -6,3 +6,9 @@ import { execute } from '../ledger/sql';
 export async function enqueueJob(em: EntityManager, job: string, data: Record<string, unknown>): Promise<void> {
   await execute(em, 'insert into job_outbox (job, data) values (?, ?::jsonb)', [job, JSON.stringify(data)]);
 }
+
+/** Many jobs of one kind in one statement (a bulk send queues up to a thousand). */
+export async function enqueueJobs(em: EntityManager, job: string, data: Record<string, unknown>[]): Promise<void> {
+  if (data.length === 0) return;
+  await execute(em, 'insert into job_outbox (job, data) select ?, value from jsonb_array_elements(?::jsonb)', [job, JSON.stringify(data)]);
+}

@@ -1,0 +1,65 @@
+// Renders a message into the email every delivery attempt sends: From, Reply-To, text and HTML parts.
+import { formatMailbox } from '../../domain/email-address';
+import type { RenderedEmail } from '../../entities/Message';
+
+export interface Composition {
+  subject: string;
+  /** The message's text with placeholders filled in. */
+  body: string;
+  signature: string | null;
+  /** A paragraph added after the body (where an invoice's documents can be found), before the signature. */
+  notice?: string | null;
+  senderName: string;
+  administrationName: string;
+  fromAddress: string;
+  replyTo: string;
+  tags: string[];
+}
+
+const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+export const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => ESCAPES[c]);
+
+const URL_PATTERN = /https?:\/\/[^\s<>"']+[^\s<>"'.,;:!?)]/g;
+
+/** One line of text as HTML: everything escaped, web addresses made into links. */
+function lineToHtml(line: string): string {
+  let html = '';
+  let at = 0;
+  for (const match of line.matchAll(URL_PATTERN)) {
+    html += escapeHtml(line.slice(at, match.index));
+    const url = escapeHtml(match[0]);
+    html += `<a href="${url}">${url}</a>`;
+    at = match.index + match[0].length;
+  }
+  return html + escapeHtml(line.slice(at));
+}
+
+/** Blank lines separate paragraphs; single line breaks stay line breaks. */
+function textToHtml(text: string): string {
+  return text
+    .split(/\n\s*\n/)
+    .filter((paragraph) => paragraph.trim() !== '')
+    .map((paragraph) => `<p>${paragraph.split('\n').map(lineToHtml).join('<br>\n')}</p>`)
+    .join('\n');
+}
+
+export function normalizeNewlines(text: string): string {
+  return text.replace(/\r\n?/g, '\n');
+}
+
+export function composeEmail(c: Composition): RenderedEmail {
+  const body = [normalizeNewlines(c.body).trim(), c.notice?.trim()].filter(Boolean).join('\n\n');
+  const signature = c.signature ? normalizeNewlines(c.signature).trim() : '';
+  const text = signature ? `${body}\n\n${signature}\n` : `${body}\n`;
+  const signatureHtml = signature ? `\n<div class="signature">${textToHtml(signature)}</div>` : '';
+  const html =
+    `<!doctype html>\n<html><head><meta charset="utf-8"><title>${escapeHtml(c.subject)}</title></head>\n` +
+    `<body style="font-family: Arial, Helvetica, sans-serif; font-size: 14px; line-height: 1.5">\n${textToHtml(body)}${signatureHtml}\n</body></html>\n`;
+  return {
+    from: formatMailbox(`${c.senderName} via ${c.administrationName}`, c.fromAddress),
+    replyTo: c.replyTo,
+    text,
+    html,
+    tags: c.tags,
+  };
+}

@@ -1,0 +1,188 @@
+// Delivering a queued message exactly once as far as we can: an atomic claim per attempt, the provider called
+// outside any transaction, the outcome written only while the claim holds, retries with backoff, and recovery of
+// attempts whose worker died. See README "Messages: delivery and crashes" for what a crash can do.
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Config } from '../../config';
+import { type Message, MessageStatus } from '../../entities/Message';
+import { MailError, type MailTransport, type OutgoingAttachment } from '../../integrations/mail';
+import type { Storage } from '../../integrations/storage/storage';
+import type { Logger } from '../../logger';
+import { execute } from '../ledger/sql';
+import { enqueueJobs } from '../outbox/outbox';
+
+export const DELIVER_JOB = 'messages:deliver';
+
+export interface DeliverJobData {
+  administrationId: string;
+  messageId: string;
+  /** The message's attempt count when the job was queued: the claim only succeeds while it is still that. */
+  attempt: number;
+}
+
+/** Leases are on the database's clock, which every process shares. */
+const leaseFromNow = `now() + make_interval(secs => ?)`;
+
+/** How long a claimed attempt may take before it is taken for dead: the provider's timeout plus a job lease as margin. */
+export function attemptLeaseSeconds(config: Config): number {
+  return Math.ceil(config.mail.timeoutMs / 1000) + config.jobs.leaseSeconds;
+}
+
+/** In the caller's transaction: each queued message gets its first lease and its delivery job. */
+export async function queueDeliveries(em: EntityManager, config: Config, administrationId: string, messages: Pick<Message, 'id' | 'attempts'>[]): Promise<void> {
+  if (messages.length === 0) return;
+  const ids = messages.map((m) => m.id);
+  await execute(em, `update messages set lease_until = ${leaseFromNow} where id in (select jsonb_array_elements_text(?::jsonb)::uuid)`, [
+    config.jobs.leaseSeconds,
+    JSON.stringify(ids),
+  ]);
+  await enqueueJobs(
+    em,
+    DELIVER_JOB,
+    messages.map((m) => ({ administrationId, messageId: m.id, attempt: m.attempts }) satisfies DeliverJobData),
+  );
+}
+
+/** Exponential: base, 2 × base, 4 × base ... with up to a tenth of jitter so retries of a burst spread out. */
+export function backoffMs(config: Config, attemptsMade: number): number {
+  const delay = config.mail.retryBaseMs * 2 ** Math.max(0, attemptsMade - 1);
+  return Math.round(delay + Math.random() * delay * 0.1);
+}
+
+interface ClaimedMessage {
+  id: string;
+  administration_id: string;
+  attempts: number;
+  to: string[];
+  cc: string[];
+  bcc: string[];
+  subject: string;
+  email: Message['email'];
+}
+
+export interface DeliveryDeps {
+  config: Config;
+  transport: MailTransport;
+  storage: Storage;
+  logger: Logger;
+  now(): Date;
+}
+
+/**
+ * One delivery attempt. The claim (`attempts` from `attempt` to `attempt + 1`) lets only one copy of the job
+ * through; the provider is called outside any transaction; the outcome is written only if this attempt still
+ * holds the message (same `attempts`, still QUEUED), so an attempt that was taken for dead changes nothing.
+ */
+export async function deliverMessage(em: EntityManager, deps: DeliveryDeps, job: DeliverJobData): Promise<void> {
+  const [claimed] = await execute<ClaimedMessage>(
+    em,
+    `update messages set attempts = attempts + 1, lease_until = ${leaseFromNow}
+      where id = ? and administration_id = ? and status = 'QUEUED' and attempts = ?
+      returning id, administration_id, attempts, "to", cc, bcc, subject, email`,
+    [attemptLeaseSeconds(deps.config), job.messageId, job.administrationId, job.attempt],
+  );
+  if (!claimed || !claimed.email) return;
+  const attachments = await attachmentsOf(em, deps.storage, claimed.id);
+  const log = deps.logger.child({ messageId: claimed.id, attempt: claimed.attempts, transport: deps.transport.name });
+  let outcome: { providerMessageId: string } | MailError;
+  try {
+    outcome = await deps.transport.send({
+      administrationId: claimed.administration_id,
+      messageId: claimed.id,
+      from: claimed.email.from,
+      to: claimed.to,
+      cc: claimed.cc,
+      bcc: claimed.bcc,
+      replyTo: claimed.email.replyTo,
+      subject: claimed.subject,
+      text: claimed.email.text,
+      html: claimed.email.html,
+      tags: claimed.email.tags,
+      attachments,
+    });
+  } catch (error) {
+    outcome = error instanceof MailError ? error : new MailError(`Sending failed: ${(error as Error).message}`, true);
+  }
+  // The one window where a crash sends twice: the provider has accepted the email and this update has not
+  // committed. The attempt's lease then runs out and recovery sends it again (README).
+  const fence = [claimed.id, claimed.attempts];
+  if (!(outcome instanceof MailError)) {
+    const rows = await execute(
+      em,
+      `update messages set status = 'SENT', provider_message_id = ?, sent_at = ?::timestamptz, lease_until = null, failure_reason = null
+        where id = ? and attempts = ? and status = 'QUEUED' returning id`,
+      [outcome.providerMessageId, deps.now().toISOString(), ...fence],
+    );
+    if (rows.length === 0) log.warn('message sent, but its attempt had been taken over meanwhile');
+    else log.info({ providerMessageId: outcome.providerMessageId }, 'message sent');
+    return;
+  }
+  const final = !outcome.temporary || claimed.attempts >= deps.config.mail.maxAttempts;
+  if (final) {
+    const reason = outcome.temporary ? `Gave up after ${claimed.attempts} attempts. ${outcome.message}` : outcome.message;
+    await execute(em, `update messages set status = 'FAILED', lease_until = null, failure_reason = ? where id = ? and attempts = ? and status = 'QUEUED'`, [
+      reason,
+      ...fence,
+    ]);
+    log.warn({ reason }, 'message failed');
+    return;
+  }
+  // Stays QUEUED: the lease is the backoff, and recovery queues the next attempt once it has run out.
+  const delayMs = backoffMs(deps.config, claimed.attempts);
+  await execute(em, `update messages set lease_until = now() + make_interval(secs => ?), failure_reason = ? where id = ? and attempts = ? and status = 'QUEUED'`, [
+    delayMs / 1000,
+    outcome.message,
+    ...fence,
+  ]);
+  log.warn({ reason: outcome.message, retryInMs: delayMs }, 'message not sent yet; will retry');
+}
+
+async function attachmentsOf(em: EntityManager, storage: Storage, messageId: string): Promise<OutgoingAttachment[]> {
+  const rows = await execute<{ filename: string; content_type: string; size: number; storage_key: string }>(
+    em,
+    'select filename, content_type, size, storage_key from documents where message_id = ? order by created_at, id',
+    [messageId],
+  );
+  return rows.map((row) => ({ filename: row.filename, contentType: row.content_type, size: row.size, open: () => storage.read(row.storage_key) }));
+}
+
+// Queued messages whose lease ran out: a retry whose backoff is over, a job Agenda lost, or an attempt whose worker
+// died. Each gets a job for its next attempt, or is FAILED once its attempts are used up. SKIP LOCKED passes over a
+// message another worker is recovering right now.
+const RECOVER = `
+with due as (
+  select id, attempts from messages
+   where status = 'QUEUED' and coalesce(lease_until, '-infinity') < now()
+   order by lease_until nulls first limit 200
+   for update skip locked
+), failed as (
+  update messages m set status = 'FAILED', lease_until = null,
+         failure_reason = 'Gave up after ' || d.attempts || ' attempts.' || coalesce(' ' || m.failure_reason, ' The worker stopped while sending.')
+    from due d where m.id = d.id and d.attempts >= ?
+  returning m.id, m.administration_id, m.attempts, 'FAILED' as outcome
+), requeued as (
+  update messages m set lease_until = ${leaseFromNow}
+    from due d where m.id = d.id and d.attempts < ?
+  returning m.id, m.administration_id, m.attempts, 'QUEUED' as outcome
+)
+select * from failed union all select * from requeued`;
+
+/** One recovery round in one transaction: the next attempts' jobs commit with their new leases. */
+export async function recoverDeliveries(em: EntityManager, config: Config, logger: Logger): Promise<number> {
+  return em.transactional(async (tx) => {
+    const rows = await execute<{ id: string; administration_id: string; attempts: number; outcome: MessageStatus }>(tx, RECOVER, [
+      config.mail.maxAttempts,
+      config.mail.maxAttempts,
+      config.jobs.leaseSeconds,
+    ]);
+    const requeued = rows.filter((row) => row.outcome === MessageStatus.QUEUED);
+    await enqueueJobs(
+      tx,
+      DELIVER_JOB,
+      requeued.map((row) => ({ administrationId: row.administration_id, messageId: row.id, attempt: row.attempts }) satisfies DeliverJobData),
+    );
+    for (const row of rows.filter((r) => r.outcome === MessageStatus.FAILED)) {
+      logger.warn({ messageId: row.id, attempts: row.attempts }, 'message failed: its attempts are used up');
+    }
+    return rows.length;
+  });
+}

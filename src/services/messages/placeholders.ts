@@ -1,0 +1,32 @@
+// The placeholders a message or standard message may use, and filling them in.
+import { badInput } from '../../schema/errors';
+
+export const PLACEHOLDERS = ['debtor.name', 'invoice.number', 'invoice.openAmount', 'invoice.dueDate', 'portal.url', 'user.name'] as const;
+export type Placeholder = (typeof PLACEHOLDERS)[number];
+export type PlaceholderValues = Partial<Record<Placeholder, string>>;
+
+const KNOWN = new Set<string>(PLACEHOLDERS);
+const PATTERN = /\{\{\s*([^{}]*?)\s*\}\}/g;
+
+/** Refuses a template naming a placeholder we do not know, so a typo is caught when it is saved, not when it is sent. */
+export function assertKnownPlaceholders(template: string, field: string): void {
+  for (const [, name] of template.matchAll(PATTERN)) {
+    if (!KNOWN.has(name)) {
+      throw badInput(`Unknown placeholder {{${name}}} in ${field}; known are ${PLACEHOLDERS.map((p) => `{{${p}}}`).join(', ')}`, field);
+    }
+  }
+}
+
+/**
+ * Fills in the placeholders as plain text. The HTML part is made from this text by escaping all of it, so
+ * a value such as a debtor named `<b>Jansen & Zn</b>` shows literally there too. A placeholder without a
+ * value for this target (an invoice's number in a message about a debtor) is bad input, not an empty gap.
+ */
+export function fillPlaceholders(template: string, values: PlaceholderValues, field: string): string {
+  assertKnownPlaceholders(template, field);
+  return template.replace(PATTERN, (_match, name: Placeholder) => {
+    const value = values[name];
+    if (value === undefined) throw badInput(`{{${name}}} in ${field} needs a message about an ${name.split('.')[0]}`, field);
+    return value;
+  });
+}
