@@ -2,7 +2,6 @@
 // invoice's sensitive documents as the administration's policy allows.
 import path from 'node:path';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { Document } from '../../entities/Document';
 import { DebtorType } from '../../entities/Debtor';
 import { SensitiveAttachmentsPolicy } from '../../entities/AdministrationSettings';
 import { MAX_FILES_PER_REQUEST, type FileUpload } from '../../domain/files';
@@ -125,11 +124,4 @@ export function attachesSensitive(policy: SensitiveAttachmentsPolicy, debtorType
   if (policy === SensitiveAttachmentsPolicy.INCLUDE) return true;
   if (policy === SensitiveAttachmentsPolicy.EXCLUDE_FOR_PRIVATE) return debtorType === DebtorType.BUSINESS;
   return false;
-}
-
-/** The message's attachment rows: they point at the stored files (one file may serve every message of a bulk). */
-export function createAttachmentDocuments(em: EntityManager, administrationId: string, messageId: string, files: AttachmentFile[], now: Date): void {
-  for (const file of files) {
-    em.create(Document, { administration: administrationId, message: messageId, invoice: null, ...file, createdAt: now });
-  }
 }

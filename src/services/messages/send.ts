@@ -6,18 +6,18 @@ import { tenantEm } from '../../context';
 import { isEmailAddress } from '../../domain/email-address';
 import { Administration } from '../../entities/Administration';
 import { AdministrationSettings, type SensitiveAttachmentsPolicy } from '../../entities/AdministrationSettings';
-import { Message, MessageDirection, MessageStatus, type RenderedEmail, type TargetType } from '../../entities/Message';
-import { MessageThread } from '../../entities/MessageThread';
+import { type Message, MessageStatus, type RenderedEmail, type TargetType } from '../../entities/Message';
 import { User } from '../../entities/User';
 import type { FileUpload } from '../../domain/files';
 import { storageFor } from '../../integrations/storage/storage';
 import { badInput, unauthenticated } from '../../schema/errors';
-import { attachesSensitive, createAttachmentDocuments, removeFiles, sensitiveDocumentsOf, storeUploads, type AttachmentFile } from './attachments';
+import { attachesSensitive, removeFiles, sensitiveDocumentsOf, storeUploads, type AttachmentFile } from './attachments';
 import { composeEmail } from './compose';
 import { completeContent, type Content, type ContentInput } from './content';
 import { queueDeliveries } from './delivery';
 import { fillPlaceholders } from './placeholders';
 import { resolveTargets, type ResolvedTarget, type TargetRef } from './targets';
+import { insertOutboundMessages } from './write-messages';
 
 export const MAX_BULK_TARGETS = 1000;
 
@@ -141,17 +141,17 @@ async function writeDrafts(ctx: RequestContext, administrationId: string, sender
 async function writeDraftsOnce(ctx: RequestContext, administrationId: string, sender: Sender, content: Content, drafts: Draft[]): Promise<Message[]> {
   const now = ctx.clock.now();
   return tenantEm(ctx, administrationId).transactional(async (em) => {
-    const messages = drafts.map((draft) => {
-      const thread = em.create(MessageThread, { administration: administrationId, token: draft.token, createdAt: now });
-      return em.create(Message, {
-        administration: administrationId,
-        thread,
-        direction: MessageDirection.OUTBOUND,
+    const messages = await insertOutboundMessages(
+      em,
+      administrationId,
+      sender.user.id,
+      now,
+      drafts.map((draft) => ({
+        threadToken: draft.token,
         targetType: draft.target.type,
         targetId: draft.target.id,
-        debtor: draft.target.debtor,
-        invoice: draft.target.invoice,
-        sender: sender.user,
+        debtorId: draft.target.debtor.id,
+        invoiceId: draft.target.invoice?.id ?? null,
         to: draft.to,
         cc: draft.email ? content.cc : [],
         bcc: draft.email ? content.bcc : [],
@@ -160,13 +160,9 @@ async function writeDraftsOnce(ctx: RequestContext, administrationId: string, se
         status: draft.email ? MessageStatus.QUEUED : MessageStatus.NOT_EMAILED,
         email: draft.email,
         failureReason: draft.notEmailed,
-        // The writer has read what they wrote: the inbox's unread filter is about replies.
-        readAt: now,
-        createdAt: now,
-      });
-    });
-    drafts.forEach((draft, i) => createAttachmentDocuments(em, administrationId, messages[i].id, draft.attachments, now));
-    await em.flush();
+        attachments: draft.attachments,
+      })),
+    );
     await queueDeliveries(em, ctx.config, administrationId, messages.filter((m) => m.status === MessageStatus.QUEUED));
     return messages;
   });

@@ -1,0 +1,94 @@
+// Writes new outbound messages with their threads and attachment rows in a few set-based statements, so a bulk
+// send of a thousand costs what one does in round trips (the unit of work would insert and track each entity).
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { newId } from '../../entities/base';
+import { Message, type MessageStatus, type RenderedEmail, type TargetType } from '../../entities/Message';
+import { readRows } from '../lists/read-rows';
+import { executeBulk } from '../ledger/sql';
+import type { AttachmentFile } from './attachments';
+
+export interface NewMessage {
+  threadToken: string;
+  targetType: TargetType;
+  targetId: string;
+  debtorId: string;
+  invoiceId: string | null;
+  to: string[];
+  cc: string[];
+  bcc: string[];
+  subject: string;
+  body: string;
+  status: MessageStatus;
+  email: RenderedEmail | null;
+  failureReason: string | null;
+  attachments: AttachmentFile[];
+}
+
+/** In the caller's transaction; returns the messages (read-only snapshots) in the order given. */
+export async function insertOutboundMessages(
+  em: EntityManager,
+  administrationId: string,
+  senderId: string,
+  now: Date,
+  messages: NewMessage[],
+): Promise<Message[]> {
+  const rows = messages.map((m) => ({
+    id: newId(),
+    thread_id: newId(),
+    token: m.threadToken,
+    target_type: m.targetType,
+    target_id: m.targetId,
+    debtor_id: m.debtorId,
+    invoice_id: m.invoiceId,
+    to: m.to,
+    cc: m.cc,
+    bcc: m.bcc,
+    subject: m.subject,
+    body: m.body,
+    status: m.status,
+    email: m.email,
+    failure_reason: m.failureReason,
+  }));
+  const json = JSON.stringify(rows);
+  const at = now.toISOString();
+  await executeBulk(
+    em,
+    `insert into message_threads (id, administration_id, token, created_at)
+     select r.thread_id, ?::uuid, r.token, ?::timestamptz from jsonb_to_recordset(?::jsonb) as r(thread_id uuid, token text)`,
+    [administrationId, at, json],
+  );
+  // The writer has read what they wrote (read_at): the inbox's unread filter is about replies.
+  const inserted = await executeBulk(
+    em,
+    `insert into messages (id, administration_id, thread_id, direction, target_type, target_id, debtor_id, invoice_id, sender_id,
+                           "to", cc, bcc, subject, body, status, email, attempts, failure_reason, read_at, created_at)
+     select r.id, ?::uuid, r.thread_id, 'OUTBOUND', r.target_type::target_type, r.target_id, r.debtor_id, r.invoice_id, ?::uuid,
+            r."to", r.cc, r.bcc, r.subject, r.body, r.status::message_status, r.email, 0, r.failure_reason, ?::timestamptz, ?::timestamptz
+       from jsonb_to_recordset(?::jsonb) as r(id uuid, thread_id uuid, target_type text, target_id uuid, debtor_id uuid, invoice_id uuid,
+                                              "to" text[], cc text[], bcc text[], subject text, body text, status text, email jsonb, failure_reason text)
+     returning *`,
+    [administrationId, senderId, at, at, json],
+  );
+  const documents = messages.flatMap((m, i) =>
+    m.attachments.map((file) => ({
+      id: newId(),
+      message_id: rows[i].id,
+      filename: file.filename,
+      content_type: file.contentType,
+      size: file.size,
+      storage_key: file.storageKey,
+      sensitive: file.sensitive,
+    })),
+  );
+  if (documents.length > 0) {
+    await executeBulk(
+      em,
+      `insert into documents (id, administration_id, invoice_id, message_id, filename, content_type, size, storage_key, sensitive, created_at)
+       select r.id, ?::uuid, null, r.message_id, r.filename, r.content_type, r.size, r.storage_key, r.sensitive, ?::timestamptz
+         from jsonb_to_recordset(?::jsonb) as r(id uuid, message_id uuid, filename text, content_type text, size int, storage_key text, sensitive boolean)`,
+      [administrationId, at, JSON.stringify(documents)],
+    );
+  }
+  const byId = new Map(readRows(em, Message, inserted).map((m) => [m.id, m]));
+  return rows.map((row) => byId.get(row.id)!);
+}
