@@ -6,9 +6,9 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { freePort } from './support';
 
 const ROOT = path.resolve(process.env.BENCH_CHECKOUT ?? path.join(__dirname, '..', '..'));
 const RESTARTS = Number(process.env.BENCH_RESTARTS ?? 3);
@@ -18,15 +18,6 @@ const EDITED = path.join('src', 'runtime.ts');
 const GOAL_FIRST_MS = 20_000;
 const GOAL_RESTART_MS = 3_000;
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer().once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 function makeCopy(): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'credit-startup-'));
