@@ -7,6 +7,10 @@ export const EVENTS_CHANNEL = 'credit_events';
 export enum Topic {
   PAYMENT_UPDATED = 'PAYMENT_UPDATED',
   IMPORT_RUN_UPDATED = 'IMPORT_RUN_UPDATED',
+  /** A message was written: outbound (sent, or stored as NOT_EMAILED) or inbound (a reply). */
+  MESSAGE_ADDED = 'MESSAGE_ADDED',
+  /** A message's delivery status changed (sent, failed, or a provider's webhook: delivered, opened, bounced). */
+  MESSAGE_UPDATED = 'MESSAGE_UPDATED',
 }
 
 export interface EventMessage {
