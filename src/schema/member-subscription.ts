@@ -3,9 +3,10 @@ import type { GraphQLError } from 'graphql';
 import type { SubscribeResolverData } from 'type-graphql';
 import type { RequestContext } from '../context';
 import type { Role } from '../entities/Membership';
-import { requireRole } from '../auth/auth-checker';
+import { hasRole } from '../auth/roles';
 import type { Topic } from '../services/events/events';
 import { CodedError } from './errors';
+import { currentRole } from './membership-checks';
 import { pubSub, type EventPayload } from './pubsub';
 
 /**
@@ -14,7 +15,8 @@ import { pubSub, type EventPayload } from './pubsub';
  * subscription. Why not a "membership changed" NOTIFY instead: notifications are exactly what is lost while
  * the listener is down, and every path that ends a membership (this API, a deleted user or administration
  * cascading, an operator's SQL) would have to remember to send one; the table is always right. The cost is
- * one lookup on the (administration, user) unique index per event and per quiet subscription per interval.
+ * one query per event for all its subscribers in the process (membership-checks.ts batches them), and one per
+ * quiet subscription per interval.
  */
 export function memberSubscription(topic: Topic, required: Role) {
   return ({ args, context }: SubscribeResolverData<unknown, { administrationId: string }, RequestContext>): AsyncIterableIterator<EventPayload> => {
@@ -29,19 +31,13 @@ export function memberSubscription(topic: Topic, required: Role) {
 
 /** Null while the user still has the role; otherwise the error that ends the subscription. */
 async function stillAllowed(ctx: RequestContext, administrationId: string, required: Role): Promise<GraphQLError | null> {
-  // A fresh entity manager and role cache: the subscription's own hold what was true when it started.
-  const fresh: RequestContext = { ...ctx, em: ctx.em.fork(), roles: new Map() };
-  try {
-    const role = await requireRole(fresh, administrationId, required);
-    ctx.roles.set(administrationId, role);
-    return null;
-  } catch (error) {
-    if (!(error instanceof CodedError)) throw error;
-    // Same codes as the rest of the API (NOT_FOUND for a non-member, FORBIDDEN for a role too low), clearer words.
-    return error.extensions.code === 'NOT_FOUND'
-      ? new CodedError('NOT_FOUND', 'You are no longer a member of this administration; its live events have stopped')
-      : new CodedError('FORBIDDEN', `Your role in this administration no longer allows its live events (${required} or higher is needed)`);
-  }
+  const role = await currentRole(ctx, administrationId);
+  // The subscription's resolvers check their role through the request's cache; it follows the table.
+  ctx.roles.set(administrationId, role);
+  // Same codes as the rest of the API (NOT_FOUND for a non-member, FORBIDDEN for a role too low), clearer words.
+  if (role === null) return new CodedError('NOT_FOUND', 'You are no longer a member of this administration; its live events have stopped');
+  if (!hasRole(role, required)) return new CodedError('FORBIDDEN', `Your role in this administration no longer allows its live events (${required} or higher is needed)`);
+  return null;
 }
 
 /**

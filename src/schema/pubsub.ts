@@ -18,7 +18,11 @@ const keyOf = (topic: string, administrationId: unknown) => `${topic}:${String(a
 function dispatch(message: EventMessage): void {
   const set = listeners.get(keyOf(message.topic, message.administrationId));
   if (!set) return;
-  for (const id of message.ids) for (const listener of set) listener({ id });
+  // One payload object per event, shared by its subscribers: they read it once (shareEventLoaders).
+  for (const id of message.ids) {
+    const payload: EventPayload = { id };
+    for (const listener of set) listener(payload);
+  }
 }
 
 /** A queue per subscription; it ends (and unregisters) when the client unsubscribes. */

@@ -162,3 +162,21 @@ export function loadersFor(ctx: RequestContext): Loaders {
 export function resetLoaders(ctx: RequestContext): void {
   byContext.delete(ctx);
 }
+
+const byEvent = new WeakMap<object, Loaders>();
+
+/**
+ * One set of loaders for every subscriber of a live event in this process: an event pushed to a thousand
+ * subscriptions is read from the database once (the loads of all of them batch and share one cache),
+ * not once per subscriber. The event object is the key, so the loaders go with it once every
+ * subscriber has been served. Only for reads that do not depend on who asks (rows named by id, scoped
+ * to the event's administration, which every subscriber was checked to be a member of).
+ */
+export function shareEventLoaders(ctx: RequestContext, event: object): void {
+  let loaders = byEvent.get(event);
+  if (!loaders) {
+    loaders = createLoaders({ ...ctx, em: ctx.em.fork() });
+    byEvent.set(event, loaders);
+  }
+  byContext.set(ctx, loaders);
+}

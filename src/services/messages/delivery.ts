@@ -8,6 +8,7 @@ import { MailError, type MailTransport, type OutgoingAttachment } from '../../in
 import type { Storage } from '../../integrations/storage/storage';
 import type { Logger } from '../../logger';
 import { execute } from '../ledger/sql';
+import { publishEvent, Topic } from '../events/events';
 import { enqueueJobs } from '../outbox/outbox';
 
 export const DELIVER_JOB = 'messages:deliver';
@@ -106,23 +107,26 @@ export async function deliverMessage(em: EntityManager, deps: DeliveryDeps, job:
   // committed. The attempt's lease then runs out and recovery sends it again (README).
   const fence = [claimed.id, claimed.attempts];
   if (!(outcome instanceof MailError)) {
-    const rows = await execute(
+    const changed = await changeStatus(
       em,
+      claimed.administration_id,
       `update messages set status = 'SENT', provider_message_id = ?, sent_at = ?::timestamptz, lease_until = null, failure_reason = null
         where id = ? and attempts = ? and status = 'QUEUED' returning id`,
       [outcome.providerMessageId, deps.now().toISOString(), ...fence],
     );
-    if (rows.length === 0) log.warn('message sent, but its attempt had been taken over meanwhile');
+    if (!changed) log.warn('message sent, but its attempt had been taken over meanwhile');
     else log.info({ providerMessageId: outcome.providerMessageId }, 'message sent');
     return;
   }
   const final = !outcome.temporary || claimed.attempts >= deps.config.mail.maxAttempts;
   if (final) {
     const reason = outcome.temporary ? `Gave up after ${claimed.attempts} attempts. ${outcome.message}` : outcome.message;
-    await execute(em, `update messages set status = 'FAILED', lease_until = null, failure_reason = ? where id = ? and attempts = ? and status = 'QUEUED'`, [
-      reason,
-      ...fence,
-    ]);
+    await changeStatus(
+      em,
+      claimed.administration_id,
+      `update messages set status = 'FAILED', lease_until = null, failure_reason = ? where id = ? and attempts = ? and status = 'QUEUED' returning id`,
+      [reason, ...fence],
+    );
     log.warn({ reason }, 'message failed');
     return;
   }
@@ -134,6 +138,15 @@ export async function deliverMessage(em: EntityManager, deps: DeliveryDeps, job:
     ...fence,
   ]);
   log.warn({ reason: outcome.message, retryInMs: delayMs }, 'message not sent yet; will retry');
+}
+
+/** A status update and its live push (messageUpdated) commit together; false when the update matched nothing. */
+async function changeStatus(em: EntityManager, administrationId: string, update: string, params: unknown[]): Promise<boolean> {
+  return em.transactional(async (tx) => {
+    const rows = await execute<{ id: string }>(tx, update, params);
+    await publishEvent(tx, Topic.MESSAGE_UPDATED, administrationId, rows.map((row) => row.id));
+    return rows.length > 0;
+  });
 }
 
 async function attachmentsOf(em: EntityManager, storage: Storage, messageId: string): Promise<OutgoingAttachment[]> {
@@ -182,6 +195,7 @@ export async function recoverDeliveries(em: EntityManager, config: Config, logge
     );
     for (const row of rows.filter((r) => r.outcome === MessageStatus.FAILED)) {
       logger.warn({ messageId: row.id, attempts: row.attempts }, 'message failed: its attempts are used up');
+      await publishEvent(tx, Topic.MESSAGE_UPDATED, row.administration_id, [row.id]);
     }
     return rows.length;
   });

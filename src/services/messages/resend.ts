@@ -5,6 +5,7 @@ import { formatMailbox, isEmailAddress } from '../../domain/email-address';
 import { Document } from '../../entities/Document';
 import { Message, MessageDirection, MessageStatus } from '../../entities/Message';
 import { badInput, notFound } from '../../schema/errors';
+import { publishEvent, Topic } from '../events/events';
 import { queueDeliveries } from './delivery';
 import { renderEmail, senderOf } from './send';
 
@@ -53,6 +54,7 @@ export async function resendMessage(ctx: RequestContext, administrationId: strin
     }
     await tx.flush();
     await queueDeliveries(tx, ctx.config, administrationId, [resent]);
+    await publishEvent(tx, Topic.MESSAGE_ADDED, administrationId, [resent.id]);
     return resent;
   });
 }

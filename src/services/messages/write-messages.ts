@@ -3,6 +3,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { newId } from '../../entities/base';
 import { Message, type MessageStatus, type RenderedEmail, type TargetType } from '../../entities/Message';
+import { publishEvent, Topic } from '../events/events';
 import { readRows } from '../lists/read-rows';
 import { executeBulk } from '../ledger/sql';
 import type { AttachmentFile } from './attachments';
@@ -89,6 +90,8 @@ export async function insertOutboundMessages(
       [administrationId, at, JSON.stringify(documents)],
     );
   }
+  // Pushed to messageAdded subscribers once this transaction commits.
+  await publishEvent(em, Topic.MESSAGE_ADDED, administrationId, rows.map((row) => row.id));
   const byId = new Map(readRows(em, Message, inserted).map((m) => [m.id, m]));
   return rows.map((row) => byId.get(row.id)!);
 }

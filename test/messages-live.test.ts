@@ -1,0 +1,134 @@
+// The live inbox: messageAdded and messageUpdated pushed over graphql-ws to the administration's members only,
+// read once per event however many subscribe, and across processes through PostgreSQL.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { systemClock } from '../src/clock';
+import { InvoicesDocument, MessageAddedDocument, MessageUpdatedDocument, SendMessageDocument, SendMessagesDocument } from './generated/graphql';
+import { createTenants, type Tenants } from './support/actors';
+import { expectData } from './support/assertions';
+import { importAndWait, invoiceInput } from './support/ledger';
+import { startServerProcess, type ServerProcess } from './support/process';
+import { startTestServer, type TestServer } from './support/server';
+import { subscribe, type Subscriber } from './support/subscriptions';
+
+let server: TestServer;
+let t: Tenants;
+const ids: Record<string, string> = {};
+
+// Shared with the second process below: tokens signed here are valid there. The real clock, for the same reason.
+const secrets = { JWT_SECRET: randomBytes(32).toString('hex'), DATA_ENCRYPTION_KEY: randomBytes(32).toString('hex') };
+
+beforeAll(async () => {
+  server = await startTestServer({ clock: systemClock, env: { ...secrets, OUTBOX_POLL_MS: '50' } });
+  t = await createTenants(server);
+  await importAndWait(server, t.owner.token, t.a, [
+    invoiceInput(1, { debtor: { externalId: 'D-1', name: 'Jansen BV', type: 'BUSINESS', email: 'd1@example.test' } }),
+    invoiceInput(2, { debtor: { externalId: 'D-2', name: 'Pieters', type: 'PRIVATE', email: 'd2@example.test' } }),
+    invoiceInput(3, { debtor: { externalId: 'D-3', name: 'No Mail', type: 'PRIVATE', email: null } }),
+  ]);
+  await importAndWait(server, t.otherOwner.token, t.b, [invoiceInput(9)]);
+  for (const [administrationId, token] of [[t.a, t.owner.token], [t.b, t.otherOwner.token]]) {
+    const data = expectData(await server.gql(InvoicesDocument, { id: administrationId }, { token }));
+    for (const { node } of data.administration!.invoices.edges) {
+      ids[node.externalId] = node.id;
+      ids[node.debtor.externalId] = node.debtor.id;
+    }
+  }
+});
+afterAll(() => server?.stop());
+
+const target = (id: string) => ({ type: 'INVOICE' as const, id });
+
+async function closeAll(subscribers: Subscriber<unknown>[]): Promise<void> {
+  await Promise.all(subscribers.map((s) => s.close()));
+}
+
+describe('messageAdded and messageUpdated', () => {
+  it("pushes a sent message and its delivery to a VIEWER of that administration, and nothing to another administration's member", async () => {
+    const added = await subscribe(server.wsUrl, t.viewer.token, MessageAddedDocument, { administrationId: t.a });
+    const updated = await subscribe(server.wsUrl, t.viewer.token, MessageUpdatedDocument, { administrationId: t.a });
+    const otherAdded = await subscribe(server.wsUrl, t.otherOwner.token, MessageAddedDocument, { administrationId: t.b });
+    try {
+      const sent = expectData(await server.gql(SendMessageDocument, { input: { target: target(ids['INV-1']), subject: 'About your invoice', body: 'Hello' } }, { token: t.member.token })).sendMessage;
+      const event = await added.waitFor((e) => e.messageAdded.id === sent.id);
+      expect(event.messageAdded).toMatchObject({ direction: 'OUTBOUND', subject: 'About your invoice', to: ['d1@example.test'], sender: { name: 'member' }, debtor: { name: 'Jansen BV' } });
+      // The local transport sends at once: the status change follows as its own event.
+      const delivered = await updated.waitFor((e) => e.messageUpdated.id === sent.id);
+      expect(delivered.messageUpdated).toMatchObject({ status: 'SENT', sentAt: expect.any(String) });
+
+      // A bulk send: one event per message.
+      const bulk = expectData(await server.gql(SendMessagesDocument, { input: { targets: [target(ids['INV-1']), target(ids['INV-2'])], subject: 'Reminder', body: 'Please pay' } }, { token: t.member.token })).sendMessages;
+      for (const message of bulk) await added.waitFor((e) => e.messageAdded.id === message.id);
+      expect(added.events.map((e) => e.messageAdded.id).sort()).toEqual([sent.id, ...bulk.map((m) => m.id)].sort());
+
+      expect(otherAdded.events).toEqual([]);
+      expect([...added.errors, ...updated.errors, ...otherAdded.errors]).toEqual([]);
+    } finally {
+      await closeAll([added, updated, otherAdded]);
+    }
+  });
+
+  it("refuses a subscription to another administration's messages with NOT_FOUND", async () => {
+    const spy = await subscribe(server.wsUrl, t.owner.token, MessageAddedDocument, { administrationId: t.b });
+    try {
+      expect(spy.errors).toEqual([expect.objectContaining({ extensions: expect.objectContaining({ code: 'NOT_FOUND' }) })]);
+    } finally {
+      await spy.close();
+    }
+  });
+
+  it('reads an event from the database the same number of times for one subscriber as for twelve', async () => {
+    const knex = server.runtime.orm.em.getConnection().getKnex();
+    const statementsFor = async (subscribers: number): Promise<number> => {
+      const live = await Promise.all(Array.from({ length: subscribers }, () => subscribe(server.wsUrl, t.viewer.token, MessageAddedDocument, { administrationId: t.a })));
+      let statements = 0;
+      // Reads only: the outbox poller's claim (BEGIN, with ... delete, COMMIT) runs on its own timer meanwhile.
+      const count = (query: { sql: string }) => {
+        if (/^\s*select/i.test(query.sql)) statements += 1;
+      };
+      knex.on('query', count);
+      try {
+        // A debtor without an email address: the message is stored NOT_EMAILED and no delivery adds statements. What is
+        // counted is the send itself (the same each time) and the reading of its event by the subscribers.
+        const sent = expectData(await server.gql(SendMessageDocument, { input: { target: target(ids['INV-3']), subject: 'Count', body: 'x' } }, { token: t.member.token })).sendMessage;
+        expect(sent.status).toBe('NOT_EMAILED');
+        await Promise.all(live.map((s) => s.waitFor((e) => e.messageAdded.id === sent.id)));
+        return statements;
+      } finally {
+        knex.off('query', count);
+        await closeAll(live);
+      }
+    };
+    const one = await statementsFor(1);
+    const twelve = await statementsFor(12);
+    expect(one).toBeGreaterThan(0);
+    expect(twelve).toBe(one);
+  });
+});
+
+describe('across processes', () => {
+  let api: ServerProcess;
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'credit-live-messages-'));
+  beforeAll(async () => {
+    api = await startServerProcess('api', { ...secrets, DATABASE_URL: server.databaseUrl, DATA_DIR: dataDir, SEED_DEMO: 'false' });
+  }, 60_000);
+  afterAll(async () => {
+    await api?.stop();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('pushes a message written by one process to a subscriber of another', async () => {
+    const added = await subscribe(api.wsUrl, t.viewer.token, MessageAddedDocument, { administrationId: t.a });
+    const updated = await subscribe(api.wsUrl, t.viewer.token, MessageUpdatedDocument, { administrationId: t.a });
+    try {
+      const sent = expectData(await server.gql(SendMessageDocument, { input: { target: target(ids['INV-2']), subject: 'Elsewhere', body: 'Hi' } }, { token: t.member.token })).sendMessage;
+      expect((await added.waitFor((e) => e.messageAdded.id === sent.id)).messageAdded).toMatchObject({ subject: 'Elsewhere', debtor: { name: 'Pieters' } });
+      expect((await updated.waitFor((e) => e.messageUpdated.id === sent.id)).messageUpdated.status).toBe('SENT');
+      expect([...added.errors, ...updated.errors]).toEqual([]);
+    } finally {
+      await closeAll([added, updated]);
+    }
+  }, 60_000);
+});
