@@ -40,7 +40,7 @@ export interface Config {
 export interface MailSettings {
   /** Both MAILGUN_API_KEY and MAILGUN_DOMAIN set: mail goes out through Mailgun; null: the local transport. */
   mailgun: { apiKey: string; domain: string; url: string } | null;
-  /** Verifies Mailgun's webhooks; null: webhooks are refused. */
+  /** Verifies Mailgun's webhooks (events and inbound replies); null: both answer 503 and accept nothing. */
   webhookSigningKey: string | null;
   /** The From address; the display name is "<user> via <administration>". */
   from: string;

@@ -33,6 +33,13 @@ export class Debtor {
   @Property({ type: 'text', nullable: true })
   email: string | null = null;
 
+  /**
+   * When an email to this address failed permanently (Mailgun's bounce): the debtor needs attention (EMAIL_BOUNCED)
+   * until the address changes or a later email to it is delivered.
+   */
+  @Property({ type: 'timestamptz', nullable: true })
+  emailBouncedAt: Date | null = null;
+
   /** E.164 where the imported number parses, otherwise as imported. */
   @Property({ type: 'text', nullable: true })
   phone: string | null = null;

@@ -1,5 +1,5 @@
 // A message about an invoice, a debtor or a case: an email sent on behalf of a user, or a debtor's reply.
-import { Entity, Enum, Filter, Index, ManyToOne, PrimaryKey, Property, type Rel, type Opt } from '@mikro-orm/core';
+import { Entity, Enum, Filter, Index, ManyToOne, PrimaryKey, Property, type Rel, Unique, type Opt } from '@mikro-orm/core';
 import { Administration } from './Administration';
 import { Debtor } from './Debtor';
 import { Invoice } from './Invoice';
@@ -50,6 +50,13 @@ export interface RenderedEmail {
   name: 'messages_queued_index',
   expression: `create index "messages_queued_index" on "messages" ("lease_until") where "status" = 'QUEUED'`,
 })
+// A debtor's unread replies (UNREAD_REPLY): found per debtor, and per page of debtors, without reading their other messages.
+@Index({
+  name: 'messages_unread_replies_index',
+  expression: `create index "messages_unread_replies_index" on "messages" ("debtor_id") where "direction" = 'INBOUND' and "read_at" is null`,
+})
+// Mailgun may forward the same reply more than once; its Message-Id keeps it one message (null ids stay distinct).
+@Unique({ properties: ['administration', 'externalMessageId'] })
 @Filter(tenantFilter)
 export class Message {
   @PrimaryKey({ type: 'uuid' })
@@ -87,6 +94,10 @@ export class Message {
 
   @Property({ type: 'text[]' })
   to: Opt<string[]> = [];
+
+  /** Who an inbound reply came from (its From header); an outbound message's From is in `email`. */
+  @Property({ type: 'text', nullable: true })
+  from: string | null = null;
 
   @Property({ type: 'text[]' })
   cc: Opt<string[]> = [];
@@ -127,6 +138,10 @@ export class Message {
   @Property({ type: 'text', nullable: true })
   @Index()
   providerMessageId: string | null = null;
+
+  /** An inbound reply's own Message-Id header, so that a repeated delivery of it stores nothing new. */
+  @Property({ type: 'text', nullable: true })
+  externalMessageId: string | null = null;
 
   @Property({ type: 'timestamptz', nullable: true })
   sentAt: Date | null = null;

@@ -8,6 +8,7 @@ import { ImportSource } from './ImportSource';
 import { Invoice } from './Invoice';
 import { JobOutbox } from './JobOutbox';
 import { LocalEmail } from './LocalEmail';
+import { MailgunWebhookToken } from './MailgunWebhookToken';
 import { Membership } from './Membership';
 import { Message } from './Message';
 import { MessageThread } from './MessageThread';
@@ -32,6 +33,7 @@ export const entities = [
   Message,
   StandardMessage,
   LocalEmail,
+  MailgunWebhookToken,
 ];
 export {
   Administration,
@@ -43,6 +45,7 @@ export {
   Invoice,
   JobOutbox,
   LocalEmail,
+  MailgunWebhookToken,
   Membership,
   Message,
   MessageThread,

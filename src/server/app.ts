@@ -19,6 +19,7 @@ import { pendingMigrations } from '../db/database';
 import { playgroundAssets, playgroundHtml, playgroundScript, PLAYGROUND_PREFIX } from './playground';
 import { callerFromAuthorization, type Caller } from '../auth/principal';
 import { DOCUMENT_PATH, documentRouter } from './documents';
+import { MAILGUN_WEBHOOK_PATH, mailgunWebhookRouter } from './mailgun-webhooks';
 
 export const GRAPHQL_PATH = '/graphql';
 
@@ -141,6 +142,9 @@ export async function createHttpServer(app: AppServices, orm: MikroORM, schema: 
 
   // Invoice documents behind short-lived signed links (Document.url).
   expressApp.use(DOCUMENT_PATH, documentRouter(app, orm));
+
+  // Mailgun's delivery events and replies, signed with MAILGUN_WEBHOOK_SIGNING_KEY.
+  expressApp.use(MAILGUN_WEBHOOK_PATH, mailgunWebhookRouter(app, orm));
 
   // GraphQL multipart uploads (importFile, message attachments); Apollo's CSRF rule still demands a preflight header on them.
   const { default: graphqlUploadExpress } = await import('graphql-upload/graphqlUploadExpress.mjs');

@@ -51,11 +51,14 @@ export class DebtorResolver {
 
   @FieldResolver(() => [AttentionReason])
   async attentionReasons(@Ctx() ctx: RequestContext, @Root() debtor: Debtor): Promise<AttentionReason[]> {
+    const loaders = loadersFor(ctx);
+    const key = scopedKey(debtor.administration.id, debtor.id);
+    const [unreadReply, disputed] = await Promise.all([loaders.debtorHasUnreadReply.load(key), loaders.debtorHasDisputed.load(key)]);
     const reasons: AttentionReason[] = [];
     if (!debtor.email) reasons.push(AttentionReason.MISSING_EMAIL);
-    if (await loadersFor(ctx).debtorHasDisputed.load(scopedKey(debtor.administration.id, debtor.id))) {
-      reasons.push(AttentionReason.DISPUTED);
-    }
+    if (debtor.emailBouncedAt) reasons.push(AttentionReason.EMAIL_BOUNCED);
+    if (unreadReply) reasons.push(AttentionReason.UNREAD_REPLY);
+    if (disputed) reasons.push(AttentionReason.DISPUTED);
     return reasons;
   }
 }

@@ -68,6 +68,14 @@ export class MessageResolver {
     return debtor;
   }
 
+  @FieldResolver(() => String, {
+    nullable: true,
+    description: "who it is from: a reply's From header, or the From of an email we sent; null for a message that was not emailed",
+  })
+  from(@Root() message: Message): string | null {
+    return message.from ?? message.email?.from ?? null;
+  }
+
   @FieldResolver(() => UserType, { nullable: true, description: 'the user on whose behalf it was sent' })
   sender(@Ctx() ctx: RequestContext, @Root() message: Message) {
     return message.sender ? loadersFor(ctx).user.load(message.sender.id) : null;

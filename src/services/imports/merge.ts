@@ -28,7 +28,7 @@ delete from import_rows r
    and exists (select 1 from import_rows l where l.external_id = r.external_id and l.row > r.row)`;
 
 // A debtor's details are those of its last row. Unchanged debtors are filtered out before the upsert, so
-// they are neither rewritten nor locked.
+// they are neither rewritten nor locked. A new email address is no longer the one that bounced (EMAIL_BOUNCED).
 const MERGE_DEBTORS = `
 with last as (
   select max(row) as row from import_rows group by debtor_external_id
@@ -50,7 +50,8 @@ with last as (
   on conflict (administration_id, external_id) do update set
     name = excluded.name, type = excluded.type, email = excluded.email, phone = excluded.phone, street = excluded.street,
     house_number = excluded.house_number, postcode = excluded.postcode, city = excluded.city, country = excluded.country,
-    updated_at = excluded.updated_at
+    updated_at = excluded.updated_at,
+    email_bounced_at = case when lower(trim(debtors.email)) is distinct from lower(trim(excluded.email)) then null else debtors.email_bounced_at end
   returning (xmax = 0) as inserted
 )
 select count(*) filter (where inserted)::int as created, count(*) filter (where not inserted)::int as updated from written`;

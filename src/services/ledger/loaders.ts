@@ -20,6 +20,8 @@ export interface Loaders {
   /** Open amount per currency. */
   debtorOpenAmounts: DataLoader<string, Map<string, bigint>>;
   debtorHasDisputed: DataLoader<string, boolean>;
+  /** An inbound message of the debtor that nobody has read (UNREAD_REPLY). */
+  debtorHasUnreadReply: DataLoader<string, boolean>;
   invoiceDocuments: DataLoader<string, Document[]>;
   paymentInvoices: DataLoader<string, Invoice[]>;
   /** Users by plain id: a message's sender (users belong to no single administration). */
@@ -86,6 +88,20 @@ function createLoaders(ctx: RequestContext): Loaders {
           knex(em)('invoices')
             .distinct('debtor_id')
             .where({ administration_id: administrationId, status: InvoiceStatus.OPEN, on_hold: true })
+            .whereIn('debtor_id', ids),
+        );
+        return new Map(rows.map((r) => [r.debtor_id, true]));
+      }, false),
+    ),
+    debtorHasUnreadReply: new DataLoader(
+      scoped(async (administrationId, ids) => {
+        const em = ctx.em;
+        const rows = await execute<{ debtor_id: string }>(
+          em,
+          knex(em)('messages')
+            .distinct('debtor_id')
+            .where({ administration_id: administrationId, direction: 'INBOUND' })
+            .whereNull('read_at')
             .whereIn('debtor_id', ids),
         );
         return new Map(rows.map((r) => [r.debtor_id, true]));

@@ -105,13 +105,24 @@ export function whereInvoiceAttention(qb: Knex.QueryBuilder, reason: AttentionRe
   qb.whereRaw(...(attentionSql(reason, today) as [string, Knex.RawBinding[]]));
 }
 
-/** A debtor needs attention when one of their open invoices does, or for a missing email whatever their invoices. */
+/**
+ * Reasons that are facts of the debtor itself, as SQL over `d`: a missing or bounced address, a reply nobody has read
+ * (one probe of a small partial index per debtor, so a page of debtors stays a constant number of queries).
+ */
+const DEBTOR_ATTENTION_SQL: Partial<Record<AttentionReason, string>> = {
+  [AttentionReason.MISSING_EMAIL]: 'd.email is null',
+  [AttentionReason.EMAIL_BOUNCED]: 'd.email_bounced_at is not null',
+  [AttentionReason.UNREAD_REPLY]: `exists (select 1 from messages m where m.debtor_id = d.id and m.direction = 'INBOUND' and m.read_at is null)`,
+};
+
+/** A debtor needs attention for a fact of its own (whatever their invoices), or when one of their open invoices does. */
 export function whereDebtorAttention(qb: Knex.QueryBuilder, knex: Knex, reason: AttentionReason | null, today: string): void {
   qb.where((inner) => {
-    if (reason === null || reason === AttentionReason.MISSING_EMAIL) inner.orWhereNull('d.email');
-    const invoiceReason = reason === AttentionReason.MISSING_EMAIL ? null : reason;
-    if (reason !== AttentionReason.MISSING_EMAIL) {
-      const [sql, bindings] = attentionSql(invoiceReason, today);
+    for (const [debtorReason, sql] of Object.entries(DEBTOR_ATTENTION_SQL)) {
+      if (reason === null || reason === debtorReason) inner.orWhereRaw(sql);
+    }
+    if (reason === null || !(reason in DEBTOR_ATTENTION_SQL)) {
+      const [sql, bindings] = attentionSql(reason, today);
       inner.orWhereExists(
         knex('invoices as i')
           .select(knex.raw('1'))

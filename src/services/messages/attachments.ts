@@ -32,7 +32,7 @@ interface Received {
 const MB = (bytes: number) => `${bytes / 1024 / 1024} MB`;
 
 /** A name safe to show and to put in a MIME header: the last path part, no control characters, not too long. */
-function safeFilename(name: string | undefined): string {
+export function safeFilename(name: string | undefined): string {
   const base = [...path.basename((name ?? '').replace(/\\/g, '/'))]
     .filter((c) => c.charCodeAt(0) >= 0x20 && c.charCodeAt(0) !== 0x7f && c !== '"')
     .join('')
