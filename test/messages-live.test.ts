@@ -9,6 +9,7 @@ import { InvoicesDocument, MessageAddedDocument, MessageUpdatedDocument, SendMes
 import { createTenants, type Tenants } from './support/actors';
 import { expectData } from './support/assertions';
 import { importAndWait, invoiceInput } from './support/ledger';
+import { postInbound, replyFields, sign, WEBHOOK_KEY } from './support/mailgun-webhooks';
 import { startServerProcess, type ServerProcess } from './support/process';
 import { startTestServer, type TestServer } from './support/server';
 import { subscribe, type Subscriber } from './support/subscriptions';
@@ -21,7 +22,7 @@ const ids: Record<string, string> = {};
 const secrets = { JWT_SECRET: randomBytes(32).toString('hex'), DATA_ENCRYPTION_KEY: randomBytes(32).toString('hex') };
 
 beforeAll(async () => {
-  server = await startTestServer({ clock: systemClock, env: { ...secrets, OUTBOX_POLL_MS: '50' } });
+  server = await startTestServer({ clock: systemClock, env: { ...secrets, OUTBOX_POLL_MS: '50', MAILGUN_WEBHOOK_SIGNING_KEY: WEBHOOK_KEY, MAIL_REPLY_DOMAIN: 'reply.example.test' } });
   t = await createTenants(server);
   await importAndWait(server, t.owner.token, t.a, [
     invoiceInput(1, { debtor: { externalId: 'D-1', name: 'Jansen BV', type: 'BUSINESS', email: 'd1@example.test' } }),
@@ -119,13 +120,22 @@ describe('across processes', () => {
     fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
-  it('pushes a message written by one process to a subscriber of another', async () => {
+  it('pushes a message sent by one process, its delivery and the reply it received, to a subscriber of another', async () => {
     const added = await subscribe(api.wsUrl, t.viewer.token, MessageAddedDocument, { administrationId: t.a });
     const updated = await subscribe(api.wsUrl, t.viewer.token, MessageUpdatedDocument, { administrationId: t.a });
     try {
       const sent = expectData(await server.gql(SendMessageDocument, { input: { target: target(ids['INV-2']), subject: 'Elsewhere', body: 'Hi' } }, { token: t.member.token })).sendMessage;
       expect((await added.waitFor((e) => e.messageAdded.id === sent.id)).messageAdded).toMatchObject({ subject: 'Elsewhere', debtor: { name: 'Pieters' } });
       expect((await updated.waitFor((e) => e.messageUpdated.id === sent.id)).messageUpdated.status).toBe('SENT');
+
+      // The debtor replies: Mailgun forwards it to this process, the inbox open on the other one shows it.
+      const [{ token }] = await server.runtime.orm.em
+        .getConnection()
+        .execute<{ token: string }[]>('select t.token from message_threads t join messages m on m.thread_id = t.id where m.id = ?', [sent.id]);
+      const posted = await postInbound(`${new URL(server.url).origin}/webhooks/mailgun/inbound`, replyFields(`reply+${token}@reply.example.test`, { sender: 'd2@example.test', 'stripped-text': 'Paid it today' }), sign(systemClock));
+      expect(posted.status).toBe(200);
+      const reply = await added.waitFor((e) => e.messageAdded.direction === 'INBOUND');
+      expect(reply.messageAdded).toMatchObject({ status: 'RECEIVED', debtor: { name: 'Pieters' }, sender: null });
       expect([...added.errors, ...updated.errors]).toEqual([]);
     } finally {
       await closeAll([added, updated]);
