@@ -177,8 +177,9 @@ describe("an invoice's sensitive documents", () => {
       } else {
         expect(message.attachments).toEqual([]);
         expect(email.attachments).toEqual([]);
-        expect(email.field('text')).toContain(`The documents of invoice ${number} are in your customer portal: https://credit.example.test/portal`);
-        expect(email.field('html')).toContain('<a href="https://credit.example.test/portal">');
+        expect(message.debtor.portalUrl).toMatch(/^https:\/\/credit\.example\.test\/portal\/\w+$/);
+        expect(email.field('text')).toContain(`The documents of invoice ${number} are in your customer portal: ${message.debtor.portalUrl}`);
+        expect(email.field('html')).toContain(`<a href="${message.debtor.portalUrl}">`);
       }
     }
   });

@@ -154,20 +154,21 @@ describe('sendMessage', () => {
     ).createStandardMessage;
 
     const queued = await send({ target: invoiceTarget('INV-1'), standardMessageId: standard.id });
+    // The debtor's own link into the portal: its random access token.
+    const portal = queued.debtor.portalUrl;
+    expect(portal).toMatch(/^https:\/\/credit\.example\.test\/portal\/[0-9a-f]{64}$/);
     expect(queued).toMatchObject({
       to: ['d1@example.test'],
       cc: ['cc@example.test'],
       bcc: ['audit@example.test'],
       subject: 'Invoice 2026-0001 was due on 2026-02-14',
-      body: 'Dear Jansen & <Zonen>,\n\nEUR 250.00 is still open.\nPay at https://credit.example.test/portal\n\nmember',
+      body: `Dear Jansen & <Zonen>,\n\nEUR 250.00 is still open.\nPay at ${portal}\n\nmember`,
     });
     const email = await received(queued.id);
     expect(email.fields.cc).toEqual(['cc@example.test']);
     expect(email.fields.bcc).toEqual(['audit@example.test']);
     expect(email.field('html')).toContain('<p>Dear Jansen &amp; &lt;Zonen&gt;,</p>');
-    expect(email.field('html')).toContain(
-      'EUR 250.00 is still open.<br>\nPay at <a href="https://credit.example.test/portal">https://credit.example.test/portal</a>',
-    );
+    expect(email.field('html')).toContain(`EUR 250.00 is still open.<br>\nPay at <a href="${portal}">${portal}</a>`);
 
     // What the input gives wins over the standard message; what it leaves out is filled.
     const own = await send({ target: invoiceTarget('INV-1'), standardMessageId: standard.id, subject: 'Mine', cc: [] });

@@ -2,6 +2,7 @@
 import { Entity, Enum, Filter, Index, ManyToOne, PrimaryKey, Property, type Rel, Unique, type Opt } from '@mikro-orm/core';
 import { Administration } from './Administration';
 import { newId, tenantFilter } from './base';
+import { PORTAL_ACCESS_TOKEN_SQL } from '../domain/portal-access';
 
 export enum DebtorType {
   BUSINESS = 'BUSINESS',
@@ -39,6 +40,13 @@ export class Debtor {
    */
   @Property({ type: 'timestamptz', nullable: true })
   emailBouncedAt: Date | null = null;
+
+  /**
+   * The secret part of the debtor's customer-portal link (/portal/<token>): 244 random bits, made by the database
+   * so that the set-based import needs nothing for it. Rotating it (rotatePortalAccess) ends the old link.
+   */
+  @Property({ type: 'text', defaultRaw: PORTAL_ACCESS_TOKEN_SQL, unique: true, lazy: false })
+  portalAccessToken!: Opt<string>;
 
   /** E.164 where the imported number parses, otherwise as imported. */
   @Property({ type: 'text', nullable: true })

@@ -18,6 +18,7 @@ import { PaymentResolver } from '../resolvers/ledger/PaymentResolver';
 import { AdministrationMessagesResolver } from '../resolvers/messages/AdministrationMessagesResolver';
 import { MessageResolver } from '../resolvers/messages/MessageResolver';
 import { StandardMessageResolver } from '../resolvers/messages/StandardMessageResolver';
+import { PortalAccessResolver } from '../resolvers/portal/PortalAccessResolver';
 import { pubSub } from './pubsub';
 import { DateTimeScalar } from './scalars';
 
@@ -39,6 +40,8 @@ export const resolvers = [
   MessageResolver,
   StandardMessageResolver,
   AdministrationMessagesResolver,
+  // Customer portal
+  PortalAccessResolver,
   // Live events
   LiveResolver,
 ] as const;

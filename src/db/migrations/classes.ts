@@ -7,6 +7,7 @@ import { Migration20261122ImportSources } from './Migration20261122ImportSources
 import { Migration20261124TrustedLedger } from './Migration20261124TrustedLedger';
 import { Migration20261126Messages } from './Migration20261126Messages';
 import { Migration20261202MailgunWebhooks } from './Migration20261202MailgunWebhooks';
+import { Migration20261203PortalAccess } from './Migration20261203PortalAccess';
 
 export const migrationClasses: Record<MigrationName, MigrationObject['class']> = {
   Migration20261122Foundation,
@@ -15,4 +16,5 @@ export const migrationClasses: Record<MigrationName, MigrationObject['class']> =
   Migration20261124TrustedLedger,
   Migration20261126Messages,
   Migration20261202MailgunWebhooks,
+  Migration20261203PortalAccess,
 };

@@ -9,6 +9,7 @@ export const migrationNames = [
   'Migration20261124TrustedLedger',
   'Migration20261126Messages',
   'Migration20261202MailgunWebhooks',
+  'Migration20261203PortalAccess',
 ] as const;
 
 export type MigrationName = (typeof migrationNames)[number];

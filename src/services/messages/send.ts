@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import type { RequestContext } from '../../context';
 import { tenantEm } from '../../context';
 import { isEmailAddress } from '../../domain/email-address';
+import { portalUrlOf } from '../../domain/portal-access';
 import { Administration } from '../../entities/Administration';
 import { AdministrationSettings, type SensitiveAttachmentsPolicy } from '../../entities/AdministrationSettings';
 import { type Message, MessageStatus, type RenderedEmail, type TargetType } from '../../entities/Message';
@@ -47,10 +48,6 @@ export function replyAddress(ctx: RequestContext, token: string): string {
   return `reply+${token}@${ctx.config.mail.replyDomain}`;
 }
 
-/** Until the customer portal gives each debtor a link of its own, {{portal.url}} is the portal's entry. */
-export function portalUrl(ctx: RequestContext): string {
-  return `${ctx.config.publicUrl}/portal`;
-}
 
 export function renderEmail(
   ctx: RequestContext,
@@ -91,7 +88,8 @@ interface Draft {
  * uploads attached, and an invoice's sensitive documents attached or linked by the administration's policy.
  */
 function draftFor(ctx: RequestContext, sender: Sender, content: Content, target: ResolvedTarget, uploads: AttachmentFile[], sensitive: AttachmentFile[]): Draft {
-  const values = { ...target.values, 'portal.url': portalUrl(ctx), 'user.name': sender.user.name };
+  const portalUrl = portalUrlOf(ctx.config.publicUrl, target.debtor.portalAccessToken);
+  const values = { ...target.values, 'portal.url': portalUrl, 'user.name': sender.user.name };
   const subject = fillPlaceholders(content.subject, values, 'subject').replace(/[\r\n]+/g, ' ');
   const body = fillPlaceholders(content.body, values, 'body');
   const token = newThreadToken();
@@ -99,7 +97,7 @@ function draftFor(ctx: RequestContext, sender: Sender, content: Content, target:
   const attachments = attach ? [...uploads, ...sensitive] : uploads;
   const notice =
     !attach && sensitive.length > 0 && target.invoice
-      ? `The documents of invoice ${target.invoice.number} are in your customer portal: ${portalUrl(ctx)}`
+      ? `The documents of invoice ${target.invoice.number} are in your customer portal: ${portalUrl}`
       : null;
   const debtorEmail = target.debtor.email?.trim() ?? '';
   const to = content.to ?? (isEmailAddress(debtorEmail) ? [debtorEmail] : []);
