@@ -16,7 +16,7 @@ import { pubSub, type EventPayload } from './pubsub';
  * the listener is down, and every path that ends a membership (this API, a deleted user or administration
  * cascading, an operator's SQL) would have to remember to send one; the table is always right. The cost is
  * one query per event for all its subscribers in the process (membership-checks.ts batches them), and one per
- * quiet subscription per interval.
+ * interval for all the quiet ones (their rechecks share a timer).
  */
 export function memberSubscription(topic: Topic, required: Role) {
   return ({ args, context }: SubscribeResolverData<unknown, { administrationId: string }, RequestContext>): AsyncIterableIterator<EventPayload> => {
@@ -38,6 +38,33 @@ async function stillAllowed(ctx: RequestContext, administrationId: string, requi
   if (role === null) return new CodedError('NOT_FOUND', 'You are no longer a member of this administration; its live events have stopped');
   if (!hasRole(role, required)) return new CodedError('FORBIDDEN', `Your role in this administration no longer allows its live events (${required} or higher is needed)`);
   return null;
+}
+
+/** Per interval length: one timer and the rechecks it runs. */
+const tickers = new Map<number, { timer: NodeJS.Timeout; tasks: Set<() => void> }>();
+
+/**
+ * Runs `task` every `ms` on a timer shared by every subscription with that interval, so their rechecks fall in one
+ * turn of the event loop and batch into one query (membership-checks.ts): ten thousand quiet subscriptions cost
+ * a query or two per interval, not ten thousand spread over it. Returns the function that stops it.
+ */
+function everyInterval(ms: number, task: () => void): () => void {
+  let ticker = tickers.get(ms);
+  if (!ticker) {
+    const tasks = new Set<() => void>();
+    const timer = setInterval(() => tasks.forEach((run) => run()), ms);
+    timer.unref();
+    ticker = { timer, tasks };
+    tickers.set(ms, ticker);
+  }
+  const { tasks, timer } = ticker;
+  tasks.add(task);
+  return () => {
+    tasks.delete(task);
+    if (tasks.size > 0) return;
+    clearInterval(timer);
+    tickers.delete(ms);
+  };
 }
 
 /**
@@ -63,19 +90,18 @@ export function whileAllowed<T>(
       return null;
     }
   };
-  const timer = setInterval(() => {
+  const stopRechecks = everyInterval(options.recheckMs, () => {
     void recheck().then((error) => {
       if (!error || revoked) return;
       revoked = error;
       interrupt?.();
     });
-  }, options.recheckMs);
-  timer.unref();
+  });
 
   const end = async (): Promise<IteratorReturnResult<undefined>> => {
     if (!ended) {
       ended = true;
-      clearInterval(timer);
+      stopRechecks();
       await source.return?.();
     }
     return { value: undefined, done: true };
