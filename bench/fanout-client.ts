@@ -1,0 +1,68 @@
+// One client process of bench/fanout: opens its share of graphql-ws connections (the graphql-transport-ws protocol
+// over plain `ws`, so that the client side stays light), subscribes each to messageAdded of one administration, and
+// reports every delivery's latency to the parent in batches. Started by fanout.ts through child_process.fork.
+import WebSocket from 'ws';
+
+interface Start {
+  type: 'start';
+  wsUrl: string;
+  token: string;
+  /** The administration of each connection this process opens. */
+  administrations: string[];
+}
+
+export type ClientReport =
+  | { type: 'ready'; connections: number }
+  | { type: 'deliveries'; deliveries: [messageId: string, administrationId: string, latencyMs: number][] }
+  | { type: 'failed'; error: string };
+
+const QUERY = 'subscription ($a: ID!) { messageAdded(administrationId: $a) { id createdAt subject } }';
+const OPENING_AT_ONCE = 100;
+const FLUSH_MS = 50;
+
+const send = (report: ClientReport) => process.send!(report);
+let pending: [string, string, number][] = [];
+
+function open(wsUrl: string, token: string, administrationId: string): Promise<WebSocket> {
+  return new Promise((resolve, reject) => {
+    const socket = new WebSocket(wsUrl, 'graphql-transport-ws');
+    socket.on('open', () => socket.send(JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${token}` } })));
+    socket.on('message', (raw: Buffer) => {
+      const receivedAt = Date.now();
+      const message = JSON.parse(raw.toString()) as { type: string; payload?: { data?: { messageAdded: { id: string; createdAt: string } }; errors?: unknown } };
+      if (message.type === 'connection_ack') {
+        socket.send(JSON.stringify({ type: 'subscribe', id: '1', payload: { query: QUERY, variables: { a: administrationId } } }));
+        resolve(socket);
+      } else if (message.type === 'next' && message.payload?.data) {
+        const event = message.payload.data.messageAdded;
+        pending.push([event.id, administrationId, receivedAt - Date.parse(event.createdAt)]);
+      } else if (message.type === 'next' || message.type === 'error') {
+        send({ type: 'failed', error: JSON.stringify(message.payload) });
+      } else if (message.type === 'ping') {
+        socket.send(JSON.stringify({ type: 'pong' }));
+      }
+    });
+    socket.on('error', reject);
+    socket.on('close', (code, reason) => {
+      if (code !== 1000) send({ type: 'failed', error: `socket closed ${code} ${reason.toString()}` });
+    });
+  });
+}
+
+process.on('message', async (start: Start) => {
+  try {
+    const sockets: WebSocket[] = [];
+    for (let i = 0; i < start.administrations.length; i += OPENING_AT_ONCE) {
+      sockets.push(...(await Promise.all(start.administrations.slice(i, i + OPENING_AT_ONCE).map((a) => open(start.wsUrl, start.token, a)))));
+    }
+    setInterval(() => {
+      if (pending.length === 0) return;
+      send({ type: 'deliveries', deliveries: pending });
+      pending = [];
+    }, FLUSH_MS);
+    send({ type: 'ready', connections: sockets.length });
+    process.on('disconnect', () => process.exit(0));
+  } catch (error) {
+    send({ type: 'failed', error: String(error) });
+  }
+});
