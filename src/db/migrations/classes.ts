@@ -6,6 +6,7 @@ import { Migration20261122Ledger } from './Migration20261122Ledger';
 import { Migration20261122ImportSources } from './Migration20261122ImportSources';
 import { Migration20261124TrustedLedger } from './Migration20261124TrustedLedger';
 import { Migration20261126Messages } from './Migration20261126Messages';
+import { Migration20261128InvoicePaidAt } from './Migration20261128InvoicePaidAt';
 
 export const migrationClasses: Record<MigrationName, MigrationObject['class']> = {
   Migration20261122Foundation,
@@ -13,4 +14,5 @@ export const migrationClasses: Record<MigrationName, MigrationObject['class']> =
   Migration20261122ImportSources,
   Migration20261124TrustedLedger,
   Migration20261126Messages,
+  Migration20261128InvoicePaidAt,
 };

@@ -8,6 +8,7 @@ export const migrationNames = [
   'Migration20261122ImportSources',
   'Migration20261124TrustedLedger',
   'Migration20261126Messages',
+  'Migration20261128InvoicePaidAt',
 ] as const;
 
 export type MigrationName = (typeof migrationNames)[number];
