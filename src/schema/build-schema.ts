@@ -18,6 +18,7 @@ import { PaymentResolver } from '../resolvers/ledger/PaymentResolver';
 import { AdministrationMessagesResolver } from '../resolvers/messages/AdministrationMessagesResolver';
 import { MessageResolver } from '../resolvers/messages/MessageResolver';
 import { StandardMessageResolver } from '../resolvers/messages/StandardMessageResolver';
+import { DebtorTimelineResolver, InvoiceTimelineResolver, TimelineEntryResolver } from '../resolvers/timeline/TimelineResolver';
 import { pubSub } from './pubsub';
 import { DateTimeScalar } from './scalars';
 
@@ -39,6 +40,10 @@ export const resolvers = [
   MessageResolver,
   StandardMessageResolver,
   AdministrationMessagesResolver,
+  // Timelines
+  InvoiceTimelineResolver,
+  DebtorTimelineResolver,
+  TimelineEntryResolver,
   // Live events
   LiveResolver,
 ] as const;
