@@ -59,8 +59,13 @@ export class Invoice {
   @Property({ type: 'boolean' })
   onHold: Opt<boolean> = false;
 
+  /** When it was first imported: its INVOICE_IMPORTED moment on the timeline. */
   @Property({ type: 'timestamptz' })
   createdAt: Opt<Date> = new Date();
+
+  /** When its status last became PAID (null while not paid): its INVOICE_PAID moment on the timeline. */
+  @Property({ type: 'timestamptz', nullable: true })
+  paidAt: Date | null = null;
 
   @Property({ type: 'timestamptz' })
   updatedAt: Opt<Date> = new Date();

@@ -19,6 +19,7 @@ import { AdministrationMessagesResolver } from '../resolvers/messages/Administra
 import { MessageResolver } from '../resolvers/messages/MessageResolver';
 import { StandardMessageResolver } from '../resolvers/messages/StandardMessageResolver';
 import { PortalAccessResolver } from '../resolvers/portal/PortalAccessResolver';
+import { DebtorTimelineResolver, InvoiceTimelineResolver, TimelineEntryResolver } from '../resolvers/timeline/TimelineResolver';
 import { pubSub } from './pubsub';
 import { DateTimeScalar } from './scalars';
 
@@ -42,6 +43,10 @@ export const resolvers = [
   AdministrationMessagesResolver,
   // Customer portal
   PortalAccessResolver,
+  // Timelines
+  InvoiceTimelineResolver,
+  DebtorTimelineResolver,
+  TimelineEntryResolver,
   // Live events
   LiveResolver,
 ] as const;

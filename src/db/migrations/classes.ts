@@ -8,6 +8,7 @@ import { Migration20261124TrustedLedger } from './Migration20261124TrustedLedger
 import { Migration20261126Messages } from './Migration20261126Messages';
 import { Migration20261202MailgunWebhooks } from './Migration20261202MailgunWebhooks';
 import { Migration20261203PortalAccess } from './Migration20261203PortalAccess';
+import { Migration20261204InvoicePaidAt } from './Migration20261204InvoicePaidAt';
 
 export const migrationClasses: Record<MigrationName, MigrationObject['class']> = {
   Migration20261122Foundation,
@@ -17,4 +18,5 @@ export const migrationClasses: Record<MigrationName, MigrationObject['class']> =
   Migration20261126Messages,
   Migration20261202MailgunWebhooks,
   Migration20261203PortalAccess,
+  Migration20261204InvoicePaidAt,
 };

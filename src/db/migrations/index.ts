@@ -10,6 +10,7 @@ export const migrationNames = [
   'Migration20261126Messages',
   'Migration20261202MailgunWebhooks',
   'Migration20261203PortalAccess',
+  'Migration20261204InvoicePaidAt',
 ] as const;
 
 export type MigrationName = (typeof migrationNames)[number];

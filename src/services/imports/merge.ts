@@ -79,9 +79,10 @@ with src as (
     from src s left join invoices i on i.administration_id = ?::uuid and i.external_id = s.external_id
 ), written as (
   insert into invoices (id, administration_id, debtor_id, external_id, number, issue_date, due_date, amount, open_amount, bookkeeping_open_amount,
-                        currency, status, on_hold, created_at, updated_at)
+                        currency, status, on_hold, created_at, updated_at, paid_at)
   select gen_random_uuid(), ?::uuid, c.debtor_id, c.external_id, c.number, c.issue_date, c.due_date, c.amount, c.open_amount, c.open_amount,
-         c.currency, (case when c.open_amount = 0 then 'PAID' else 'OPEN' end)::invoice_status, false, ?::timestamptz, ?::timestamptz
+         c.currency, (case when c.open_amount = 0 then 'PAID' else 'OPEN' end)::invoice_status, false, ?::timestamptz, ?::timestamptz,
+         case when c.open_amount = 0 then ?::timestamptz end
     from compared c where c.details_changed
   on conflict (administration_id, external_id) do update set
     debtor_id = excluded.debtor_id, number = excluded.number, issue_date = excluded.issue_date, due_date = excluded.due_date,
@@ -131,6 +132,7 @@ export async function mergeStaged(tx: EntityManager, at: MergeContext, staged: S
     at.currency,
     adm,
     adm,
+    when,
     when,
     when,
   ]);

@@ -7,7 +7,7 @@ import { Debtor } from '../../entities/Debtor';
 import { Document } from '../../entities/Document';
 import { type Invoice, InvoiceStatus } from '../../entities/Invoice';
 import { Message } from '../../entities/Message';
-import { PaymentAllocation } from '../../entities/Payment';
+import { Payment, PaymentAllocation } from '../../entities/Payment';
 import { User } from '../../entities/User';
 import { execute, knex } from './sql';
 import { notFound } from '../../schema/errors';
@@ -23,6 +23,7 @@ export interface Loaders {
   /** An inbound message of the debtor that nobody has read (UNREAD_REPLY). */
   debtorHasUnreadReply: DataLoader<string, boolean>;
   invoiceDocuments: DataLoader<string, Document[]>;
+  payment: DataLoader<string, Payment | null>;
   paymentInvoices: DataLoader<string, Invoice[]>;
   /** Users by plain id: a message's sender (users belong to no single administration). */
   user: DataLoader<string, User | null>;
@@ -118,6 +119,13 @@ function createLoaders(ctx: RequestContext): Loaders {
         for (const d of rows) map.set(d.invoice!.id, [...(map.get(d.invoice!.id) ?? []), d]);
         return map;
       }, [] as Document[]),
+    ),
+    payment: new DataLoader(
+      scoped(async (administrationId, ids) => {
+        const em = ctx.em;
+        const rows = await execute(em, knex(em)('payments').where({ administration_id: administrationId }).whereIn('id', ids));
+        return new Map(readRows(em, Payment, rows).map((p) => [p.id, p]));
+      }, null),
     ),
     paymentInvoices: new DataLoader(
       scoped(async (administrationId, ids) => {

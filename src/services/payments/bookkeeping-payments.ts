@@ -41,7 +41,8 @@ select i.id from invoices i join ${relation} b on b.invoice_id = i.id
  order by i.id for update of i`;
 
 // Awaiting allocations are reconciled oldest payment first (ids are time-ordered, see newId): `before` is what
-// older ones of the invoice await.
+// older ones of the invoice await. An invoice's paid_at is when it became PAID: kept while it stays paid, cleared
+// when the bookkeeping reopens it.
 const APPLY = (relation: string) => `
 with c as (
   select i.id as invoice_id, i.debtor_id, i.currency, i.status as old_status, b.bookkeeping_open as new_bk,
@@ -72,7 +73,8 @@ with c as (
   returning pa.payment_id
 ), invoices_updated as (
   update invoices i set bookkeeping_open_amount = n.new_bk, open_amount = n.open,
-         status = (case when n.open = 0 then 'PAID' else 'OPEN' end)::invoice_status, updated_at = ?::timestamptz
+         status = (case when n.open = 0 then 'PAID' else 'OPEN' end)::invoice_status, updated_at = ?::timestamptz,
+         paid_at = case when n.open <> 0 then null when i.status = 'PAID' and i.paid_at is not null then i.paid_at else ?::timestamptz end
     from next n where i.id = n.invoice_id
   returning i.id
 )
@@ -111,7 +113,7 @@ export async function applyBookkeepingOpenAmounts(em: EntityManager, at: Bookkee
   const rows = await executeBulk<{ invoice_id: string; debtor_id: string; currency: string; remainder: string; closed: boolean; touched_payments: string }>(
     em,
     APPLY(amounts.relation),
-    [...params, at.administrationId, when],
+    [...params, at.administrationId, when, when],
   );
   if (rows.length === 0) return { paymentIds: [], reconciledPaymentIds: [], invoicesClosed: 0, invoicesChanged: 0 };
 

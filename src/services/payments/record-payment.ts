@@ -58,7 +58,10 @@ export async function recordPaymentMadeHere(em: EntityManager, input: PaymentMad
     // The bookkeeping does not know this money yet: the allocation waits for an import to show it.
     em.create(PaymentAllocation, { administration: input.administrationId, payment, invoice, amount, awaitingAmount: amount });
     invoice.openAmount -= amount;
-    if (invoice.openAmount === 0n) invoice.status = InvoiceStatus.PAID;
+    if (invoice.openAmount === 0n) {
+      invoice.status = InvoiceStatus.PAID;
+      invoice.paidAt = input.now;
+    }
     invoice.updatedAt = input.now;
   }
   await em.flush();

@@ -1,0 +1,153 @@
+// What timelines are made of: one source per kind of entry, each a select of its rows in the shared entry columns.
+// A page unions the sources' selects into one statement (timeline-page.ts); a new kind of entry (a reminder sent,
+// a case opened, a note) is one more element of TIMELINE_SOURCES, and nothing else changes.
+import type { Knex } from '@mikro-orm/knex';
+import { TimelineKind } from '../../domain/timeline';
+import { centsToDecimal } from '../../domain/money';
+import { InvoiceStatus } from '../../entities/Invoice';
+import { MessageDirection } from '../../entities/Message';
+import { PaymentStatus } from '../../entities/Payment';
+
+/** Whose timeline: an invoice's or a debtor's, always inside one administration. */
+export type TimelineOwnerKind = 'invoice' | 'debtor';
+
+export interface TimelineOwner {
+  administrationId: string;
+  kind: TimelineOwnerKind;
+  id: string;
+}
+
+/**
+ * SQL expressions over the source's table (and its joins) for the columns every entry has. Left out: null.
+ * `data` is a jsonb object of what `summary` needs, so the page's sentences cost no query of their own.
+ */
+export interface EntryColumns {
+  /** The row the entry is about (uuid); with the kind it makes the entry's id. */
+  sourceId: string;
+  /** When it happened (timestamptz). */
+  at: string;
+  /** The user who did it. */
+  actorId?: string;
+  messageId?: string;
+  paymentId?: string;
+  data: string;
+}
+
+export type EntryData = Record<string, unknown>;
+
+export interface TimelineSource {
+  kind: TimelineKind;
+  /**
+   * Among entries at the same instant the higher rank shows first, as if it were newer: an invoice is imported
+   * before anything else happens to it, and a payment comes before the invoice it pays is paid.
+   */
+  rank: number;
+  /** The source's table as `name as alias`; every select is scoped by the alias's administration_id. */
+  table: string;
+  alias: string;
+  /** Joins and conditions that make the table's rows this kind of entry. */
+  narrow?(query: Knex.QueryBuilder): void;
+  /** How the rows on one owner's timeline are found; an owner kind left out has no entries from this source. */
+  on: Partial<Record<TimelineOwnerKind, (query: Knex.QueryBuilder, ownerId: string) => void>>;
+  columns: EntryColumns;
+  /** A short sentence for people, from the row's `data`. */
+  summary(data: EntryData): string;
+}
+
+const text = (data: EntryData, key: string): string => (typeof data[key] === 'string' ? (data[key] as string) : '');
+const texts = (data: EntryData, key: string): string[] => (Array.isArray(data[key]) ? (data[key] as string[]) : []);
+
+function sentSummary(data: EntryData): string {
+  const to = texts(data, 'to');
+  const sender = text(data, 'sender');
+  const by = sender ? ` by ${sender}` : '';
+  const subject = text(data, 'subject');
+  // No address to send to: the message was written (and is on the record) but not emailed.
+  if (to.length === 0) return `Message written${by}, not emailed: ${subject}`;
+  return `Email sent to ${to.join(', ')}${by}: ${subject}`;
+}
+
+/** A message about an invoice has both columns; one about the debtor only debtor_id. */
+const messagesOn: TimelineSource['on'] = {
+  invoice: (query, id) => query.where('m.invoice_id', id),
+  debtor: (query, id) => query.where('m.debtor_id', id),
+};
+
+const invoicesOn: TimelineSource['on'] = {
+  invoice: (query, id) => query.where('i.id', id),
+  debtor: (query, id) => query.where('i.debtor_id', id),
+};
+
+export const TIMELINE_SOURCES: readonly TimelineSource[] = [
+  {
+    kind: TimelineKind.INVOICE_IMPORTED,
+    rank: 0,
+    table: 'invoices as i',
+    alias: 'i',
+    on: invoicesOn,
+    // created_at is written once, by the import that first brings the invoice in.
+    columns: { sourceId: 'i.id', at: 'i.created_at', data: `jsonb_build_object('number', i.number)` },
+    summary: (data) => `Invoice ${text(data, 'number')} imported`,
+  },
+  {
+    kind: TimelineKind.MESSAGE_SENT,
+    rank: 1,
+    table: 'messages as m',
+    alias: 'm',
+    narrow: (query) => query.where('m.direction', MessageDirection.OUTBOUND).leftJoin('users as u', 'u.id', 'm.sender_id'),
+    on: messagesOn,
+    // When it was written, not when a delivery attempt went out: a retry must not move the entry.
+    columns: {
+      sourceId: 'm.id',
+      at: 'm.created_at',
+      actorId: 'm.sender_id',
+      messageId: 'm.id',
+      data: `jsonb_build_object('to', m."to", 'subject', m.subject, 'sender', u.name)`,
+    },
+    summary: sentSummary,
+  },
+  {
+    kind: TimelineKind.MESSAGE_RECEIVED,
+    rank: 1,
+    table: 'messages as m',
+    alias: 'm',
+    narrow: (query) => query.where('m.direction', MessageDirection.INBOUND),
+    on: messagesOn,
+    columns: { sourceId: 'm.id', at: 'm.created_at', messageId: 'm.id', data: `jsonb_build_object('subject', m.subject)` },
+    summary: (data) => `Reply received: ${text(data, 'subject')}`,
+  },
+  {
+    kind: TimelineKind.PAYMENT,
+    rank: 1,
+    table: 'payments as p',
+    alias: 'p',
+    // Money that came in; an online payment still open, failed or expired is not an event of the ledger.
+    narrow: (query) => query.whereIn('p.status', [PaymentStatus.PAID, PaymentStatus.REFUNDED]),
+    on: {
+      invoice: (query, id) =>
+        query.whereExists((allocations) => allocations.select(1).from('payment_allocations as pa').whereRaw('pa.payment_id = p.id').where('pa.invoice_id', id)),
+      debtor: (query, id) => query.where('p.debtor_id', id),
+    },
+    columns: {
+      sourceId: 'p.id',
+      at: 'coalesce(p.paid_at, p.created_at)',
+      paymentId: 'p.id',
+      data: `jsonb_build_object('amount', p.amount::text, 'currency', p.currency, 'status', p.status)`,
+    },
+    summary: (data) =>
+      `Payment of ${text(data, 'currency')} ${centsToDecimal(text(data, 'amount') || 0)} received` +
+      (text(data, 'status') === PaymentStatus.REFUNDED ? ' (refunded since)' : ''),
+  },
+  {
+    kind: TimelineKind.INVOICE_PAID,
+    rank: 2,
+    table: 'invoices as i',
+    alias: 'i',
+    narrow: (query) => query.where('i.status', InvoiceStatus.PAID).whereNotNull('i.paid_at'),
+    on: invoicesOn,
+    columns: { sourceId: 'i.id', at: 'i.paid_at', data: `jsonb_build_object('number', i.number)` },
+    summary: (data) => `Invoice ${text(data, 'number')} paid`,
+  },
+];
+
+export const sourceOfKind = new Map(TIMELINE_SOURCES.map((source) => [source.kind, source]));
