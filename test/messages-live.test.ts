@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { systemClock } from '../src/clock';
-import { InvoicesDocument, MessageAddedDocument, MessageUpdatedDocument, SendMessageDocument, SendMessagesDocument } from './generated/graphql';
+import { InvoicesDocument, MessageAddedBriefDocument, MessageAddedDocument, MessageUpdatedDocument, SendMessageDocument, SendMessagesDocument } from './generated/graphql';
 import { createTenants, type Tenants } from './support/actors';
 import { expectData } from './support/assertions';
 import { importAndWait, invoiceInput } from './support/ledger';
@@ -68,6 +68,21 @@ describe('messageAdded and messageUpdated', () => {
       expect([...added.errors, ...updated.errors, ...otherAdded.errors]).toEqual([]);
     } finally {
       await closeAll([added, updated, otherAdded]);
+    }
+  });
+
+  it('gives each subscriber of one event what its own query asks, whoever else asked the same event', async () => {
+    const full = await subscribe(server.wsUrl, t.viewer.token, MessageAddedDocument, { administrationId: t.a });
+    const brief = await subscribe(server.wsUrl, t.owner.token, MessageAddedBriefDocument, { administrationId: t.a });
+    const briefToo = await subscribe(server.wsUrl, t.member.token, MessageAddedBriefDocument, { administrationId: t.a });
+    try {
+      const sent = expectData(await server.gql(SendMessageDocument, { input: { target: target(ids['INV-3']), subject: 'Shared', body: 'x' } }, { token: t.member.token })).sendMessage;
+      expect((await full.waitFor((e) => e.messageAdded.id === sent.id)).messageAdded).toMatchObject({ subject: 'Shared', debtor: { name: 'No Mail' } });
+      for (const subscriber of [brief, briefToo]) {
+        expect((await subscriber.waitFor((e) => e.messageAdded.id === sent.id)).messageAdded).toEqual({ id: sent.id, subject: 'Shared' });
+      }
+    } finally {
+      await closeAll([full, brief, briefToo]);
     }
   });
 

@@ -2,6 +2,7 @@
 import http from 'node:http';
 import { randomUUID } from 'node:crypto';
 import express from 'express';
+import { subscribeSharingExecution } from '../schema/shared-subscription-execution';
 import { ApolloServer } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
@@ -44,6 +45,7 @@ export async function createHttpServer(app: AppServices, orm: MikroORM, schema: 
   const wsCleanup = useServer<{ authorization?: unknown }, { caller?: Caller }>(
     {
       schema,
+      subscribe: subscribeSharingExecution,
       // The token is checked before any subscription can start; a bad one closes the socket (4403).
       onConnect: async (ctx) => {
         const caller = await callerFromAuthorization(app.tokens, ctx.connectionParams?.authorization);

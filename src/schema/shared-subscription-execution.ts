@@ -1,0 +1,66 @@
+// graphql-ws's `subscribe`: graphql-js's own, except that the subscribers of one event who ask the same thing share
+// one execution of it. Without this, an event reaching 10,000 subscribers is executed 10,000 times in the process
+// that serves them (each a full pass over the selection, the auth checker included), which is most of the cost
+// of a burst of events; with it, an administration's 100 open inboxes running the client's one query cost one.
+import { createSourceEventStream, execute, print, type ExecutionArgs, type ExecutionResult } from 'graphql';
+import type { RequestContext } from '../context';
+
+type Result = ExecutionResult | Promise<ExecutionResult>;
+
+/** Per event payload (one object per event, shared by its subscribers: pubsub.ts): the results per request key. */
+const resultsByEvent = new WeakMap<object, Map<string, Result>>();
+
+/**
+ * Who may share a result: the same document, variables and operation, and the same roles, checked for this very
+ * event (member-subscription.ts rechecks before each event and writes the role it found into `roles`). An event's
+ * subscribers are all members of its administration, so a shared result never crosses administrations; and no
+ * field under a subscription depends on the user beyond their role (what `roles` covers).
+ */
+function requestKey(args: ExecutionArgs): string {
+  return `${print(args.document)}\n${JSON.stringify(args.variableValues ?? {})}\n${args.operationName ?? ''}`;
+}
+
+export async function subscribeSharingExecution(args: ExecutionArgs): Promise<AsyncIterableIterator<ExecutionResult> | ExecutionResult> {
+  const stream = await createSourceEventStream(args);
+  if (!(Symbol.asyncIterator in stream)) return stream;
+  const source = stream[Symbol.asyncIterator]();
+  const request = requestKey(args);
+  const context = args.contextValue as RequestContext;
+
+  const resultFor = (payload: unknown): Result => {
+    if (typeof payload !== 'object' || payload === null) return execute({ ...args, rootValue: payload });
+    const key = `${request}\n${JSON.stringify([...context.roles])}`;
+    let results = resultsByEvent.get(payload);
+    if (!results) {
+      results = new Map();
+      resultsByEvent.set(payload, results);
+    }
+    let result = results.get(key);
+    if (!result) {
+      result = execute({ ...args, rootValue: payload });
+      results.set(key, result);
+    }
+    return result;
+  };
+
+  const close = async (): Promise<IteratorResult<ExecutionResult>> => {
+    await source.return?.();
+    return { value: undefined, done: true };
+  };
+  const iterator: AsyncIterableIterator<ExecutionResult> = {
+    async next() {
+      const event = await source.next();
+      if (event.done) return { value: undefined, done: true };
+      return { value: await resultFor(event.value), done: false };
+    },
+    return: close,
+    async throw(error: unknown) {
+      await close();
+      throw error;
+    },
+    [Symbol.asyncIterator]() {
+      return iterator;
+    },
+  };
+  return iterator;
+}
