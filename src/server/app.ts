@@ -2,6 +2,7 @@
 import http from 'node:http';
 import { randomUUID } from 'node:crypto';
 import express from 'express';
+import { documentCache } from '../schema/document-cache';
 import { subscribeSharingExecution } from '../schema/shared-subscription-execution';
 import { ApolloServer } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
@@ -41,6 +42,10 @@ export async function createHttpServer(app: AppServices, orm: MikroORM, schema: 
   expressApp.disable('x-powered-by');
   const server = http.createServer(expressApp);
 
+  const subscriptionDocuments = documentCache({
+    maxTokens: config.maxTokens,
+    validate: (validSchema, document) => validate(validSchema, document, [...specifiedRules, ...queryLimitRules(limitsOf(config)), costLimitRule(limitsOf(config))]),
+  });
   const wsServer = new WebSocketServer({ server, path: GRAPHQL_PATH, maxPayload: 1024 * 1024 });
   const wsCleanup = useServer<{ authorization?: unknown }, { caller?: Caller }>(
     {
@@ -60,8 +65,8 @@ export async function createHttpServer(app: AppServices, orm: MikroORM, schema: 
           ip: ctx.extra.request.socket.remoteAddress ?? '',
           requestId: randomUUID(),
         }),
-      validate: (validSchema, document) =>
-        validate(validSchema, document, [...specifiedRules, ...queryLimitRules(limitsOf(config)), costLimitRule(limitsOf(config))]),
+      parse: subscriptionDocuments.parse,
+      validate: subscriptionDocuments.validate,
     },
     wsServer,
   );
