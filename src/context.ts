@@ -30,12 +30,34 @@ export interface RequestContext extends AppServices {
   requestId: string;
 }
 
+const rootEms = new WeakMap<RequestContext, { root: EntityManager; own(): EntityManager | null }>();
+
+/**
+ * The request's entity manager is forked on first use. A subscription's context lives as long as its socket and
+ * mostly runs plain SQL (connectionOf), so ten thousand open inboxes need not hold ten thousand forks (4 KB each).
+ */
 export function createRequestContext(
   app: AppServices,
   em: EntityManager,
   request: { userId: string | null; portal?: PortalPrincipal | null; ip: string; requestId: string },
 ): RequestContext {
-  return { ...app, em: em.fork(), roles: new Map(), portal: null, ...request };
+  const ctx = { ...app, roles: new Map(), portal: null, ...request } as RequestContext;
+  let own: EntityManager | null = null;
+  Object.defineProperty(ctx, 'em', {
+    get: () => (own ??= em.fork()),
+    set: (value: EntityManager) => (own = value),
+    enumerable: true,
+    configurable: true,
+  });
+  rootEms.set(ctx, { root: em, own: () => own });
+  return ctx;
+}
+
+/** For plain SQL: the connection and the request's transaction, if any, without forking an entity manager. */
+export function connectionOf(ctx: RequestContext): { connection: ReturnType<EntityManager['getConnection']>; transaction: unknown } {
+  const lazy = rootEms.get(ctx);
+  const em = lazy ? (lazy.own() ?? lazy.root) : ctx.em;
+  return { connection: em.getConnection(), transaction: lazy && !lazy.own() ? undefined : em.getTransactionContext() };
 }
 
 /**
@@ -46,4 +68,9 @@ export function tenantEm(ctx: RequestContext, administrationId: string): EntityM
   const em = ctx.em.fork({ clear: false });
   em.setFilterParams(TENANT_FILTER, { administrationId });
   return em;
+}
+
+/** The entity manager the request's own is forked from: to fork another without forking the request's first. */
+export function rootEmOf(ctx: RequestContext): EntityManager {
+  return rootEms.get(ctx)?.root ?? ctx.em;
 }

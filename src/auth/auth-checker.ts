@@ -1,6 +1,6 @@
 // type-graphql authChecker: the caller's membership of the administration in question decides.
 import type { AuthChecker, ResolverData } from 'type-graphql';
-import type { RequestContext } from '../context';
+import { connectionOf, type RequestContext } from '../context';
 import type { Role } from '../entities/Membership';
 import { forbidden, notFound, unauthenticated } from '../schema/errors';
 import { hasRole } from './roles';
@@ -12,9 +12,13 @@ export async function roleIn(ctx: RequestContext, administrationId: string): Pro
   if (!ctx.userId) return null;
   if (!ctx.roles.has(administrationId)) {
     // Plain SQL on the (administration, user) unique index: this runs on every request, no entity is needed.
-    const [membership] = await ctx.em
-      .getConnection()
-      .execute<{ role: Role }[]>('select role from memberships where administration_id = ? and user_id = ?', [administrationId, ctx.userId], 'all', ctx.em.getTransactionContext());
+    const { connection, transaction } = connectionOf(ctx);
+    const [membership] = await connection.execute<{ role: Role }[]>(
+      'select role from memberships where administration_id = ? and user_id = ?',
+      [administrationId, ctx.userId],
+      'all',
+      transaction as never,
+    );
     ctx.roles.set(administrationId, membership?.role ?? null);
   }
   return ctx.roles.get(administrationId) ?? null;

@@ -1,7 +1,7 @@
 // Membership rechecks of live subscriptions, batched: an event that reaches every subscriber of an administration
 // costs one query for all their memberships, not one per subscriber.
 import DataLoader from 'dataloader';
-import type { RequestContext } from '../context';
+import { connectionOf, type RequestContext } from '../context';
 import type { Role } from '../entities/Membership';
 
 type Connection = ReturnType<RequestContext['em']['getConnection']>;
@@ -39,5 +39,5 @@ function batcherFor(connection: Connection): DataLoader<string, Role | null> {
 /** The caller's current role in the administration (null: not a member), read from the table now. */
 export function currentRole(ctx: RequestContext, administrationId: string): Promise<Role | null> {
   if (!ctx.userId) return Promise.resolve(null);
-  return batcherFor(ctx.em.getConnection()).load(`${administrationId}:${ctx.userId}`);
+  return batcherFor(connectionOf(ctx).connection).load(`${administrationId}:${ctx.userId}`);
 }

@@ -1,7 +1,7 @@
 // Per-request DataLoaders, so a page of invoices with debtors and amounts costs a fixed number of queries.
 import DataLoader from 'dataloader';
 import type { RequestContext } from '../../context';
-import { tenantEm } from '../../context';
+import { rootEmOf, tenantEm } from '../../context';
 import { Administration } from '../../entities/Administration';
 import { Debtor } from '../../entities/Debtor';
 import { Document } from '../../entities/Document';
@@ -199,7 +199,9 @@ const byEvent = new WeakMap<object, Loaders>();
 export function shareEventLoaders(ctx: RequestContext, event: object): void {
   let loaders = byEvent.get(event);
   if (!loaders) {
-    loaders = createLoaders({ ...ctx, em: ctx.em.fork() });
+    // Its own entity manager, forked from the process's root: not the subscriber's, which need not exist yet.
+    const shared: RequestContext = Object.assign(Object.create(ctx) as RequestContext, { em: rootEmOf(ctx).fork() });
+    loaders = createLoaders(shared);
     byEvent.set(event, loaders);
   }
   byContext.set(ctx, loaders);
