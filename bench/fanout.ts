@@ -11,7 +11,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ROOT, gql, scratchDatabase, serverEnv, tenant } from './support';
+import { ROOT, gql, scratchDatabase, serverEnv, startServer, tenant } from './support';
 import type { ClientReport } from './fanout-client';
 
 const ADMINISTRATIONS = 100;
@@ -22,14 +22,9 @@ const ALL_ADMINISTRATIONS_ROUNDS = 3;
 const GOALS: Record<number, number> = { 1000: 250, 10000: 500 };
 const GOAL_BYTES_PER_CONNECTION = 20 * 1024;
 
-interface QueryEvent {
-  sql: string;
-  __knexTxId?: string;
-}
-type QueryListener = (first: QueryEvent | unknown, second?: QueryEvent) => void;
 interface Knex {
-  on(event: 'query' | 'query-response', f: QueryListener): void;
-  off(event: 'query' | 'query-response', f: QueryListener): void;
+  on(event: 'query', f: () => void): void;
+  off(event: 'query', f: () => void): void;
 }
 interface Runtime {
   url: string | null;
@@ -37,33 +32,24 @@ interface Runtime {
   stop(): Promise<void>;
 }
 
-/**
- * When each message's transaction committed: the messages a transaction inserted (the rows its insert returned)
- * and the moment it sent COMMIT, which is when PostgreSQL releases its NOTIFY to the listeners.
- */
-function watchCommits(knex: Knex): Map<string, number> {
-  const committedAt = new Map<string, number>();
-  const inserted = new Map<string, string[]>();
-  knex.on('query-response', (response, query) => {
-    if (!query?.__knexTxId || !/^\s*insert into messages/i.test(query.sql)) return;
-    const rows = (Array.isArray(response) ? response : (response as { rows: unknown[] }).rows) as { id: string }[];
-    inserted.set(query.__knexTxId, rows.map((row) => row.id));
-  });
-  knex.on('query', (event) => {
-    const query = event as QueryEvent;
-    if (!query.__knexTxId || !/^commit/i.test(query.sql)) return;
-    const now = Date.now();
-    for (const id of inserted.get(query.__knexTxId) ?? []) committedAt.set(id, now);
-    inserted.delete(query.__knexTxId);
-  });
-  return committedAt;
-}
-
 /** The API runs inside this process (the built server), so its SQL statements can be counted and its memory read. */
 async function startApi(env: Record<string, string>): Promise<Runtime> {
   const { loadConfig } = (await import(path.join(ROOT, 'dist', 'config.js'))) as { loadConfig(env: Record<string, string>): unknown };
-  const { startRuntime } = (await import(path.join(ROOT, 'dist', 'runtime.js'))) as { startRuntime(options: { config: unknown; role: 'all' }): Promise<Runtime> };
-  return startRuntime({ config: loadConfig({ ...env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn' }), role: 'all' });
+  const { startRuntime } = (await import(path.join(ROOT, 'dist', 'runtime.js'))) as { startRuntime(options: { config: unknown; role: 'api' }): Promise<Runtime> };
+  return startRuntime({ config: loadConfig({ ...env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn' }), role: 'api' });
+}
+
+/** The commit clock (fanout-commits.ts): message id -> when its NOTIFY arrived. */
+async function watchCommits(databaseUrl: string): Promise<{ committedAt: Map<string, number>; child: ChildProcess }> {
+  const committedAt = new Map<string, number>();
+  const child = fork(path.join(__dirname, 'fanout-commits.js'), [databaseUrl], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  await new Promise<void>((resolve) => {
+    child.on('message', (report: { type: 'ready' } | { type: 'commits'; commits: [string, number][] }) => {
+      if (report.type === 'ready') resolve();
+      else for (const [id, at] of report.commits) committedAt.set(id, at);
+    });
+  });
+  return { committedAt, child };
 }
 
 /** 100 administrations of one owner, each with one invoice of a debtor without an email address (so a message is
@@ -95,18 +81,28 @@ const SEND = 'mutation ($t: TargetRef!) { sendMessage(input: { target: $t, subje
 class Deliveries {
   /** Subscription administration of each delivery, per message. */
   readonly byMessage = new Map<string, string[]>();
-  latencies: number[] = [];
+  /** Arrival times per message (epoch ms). */
+  readonly arrivals = new Map<string, number[]>();
   private waiters: (() => void)[] = [];
   constructor(private readonly committedAt: Map<string, number>) {}
   add(deliveries: [string, string, number][]): void {
     for (const [messageId, administrationId, receivedAt] of deliveries) {
       this.byMessage.set(messageId, [...(this.byMessage.get(messageId) ?? []), administrationId]);
-      const committed = this.committedAt.get(messageId);
-      if (committed === undefined) throw new Error(`no commit seen for message ${messageId}`);
-      this.latencies.push(receivedAt - committed);
+      this.arrivals.set(messageId, [...(this.arrivals.get(messageId) ?? []), receivedAt]);
     }
     this.waiters.splice(0).forEach((wake) => wake());
   }
+  /** Commit-to-client latencies of these messages' deliveries, sorted. */
+  latenciesOf(messageIds: string[]): number[] {
+    return messageIds
+      .flatMap((id) => {
+        const committed = this.committedAt.get(id);
+        if (committed === undefined) throw new Error(`no commit seen for message ${id}`);
+        return (this.arrivals.get(id) ?? []).map((at) => at - committed);
+      })
+      .sort((a, b) => a - b);
+  }
+
   async waitFor(messageIds: string[], each: number, timeoutMs = 30_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (!messageIds.every((id) => (this.byMessage.get(id)?.length ?? 0) >= each)) {
@@ -150,35 +146,43 @@ const rssBytes = (): number => {
   return process.memoryUsage().rss;
 };
 
+/** A phase's messages, sent through `send`; returns their ids once every subscriber has each. */
+type Phase = [label: string, sentThrough: 'this' | 'other', run: (send: (a: string) => Promise<string>) => Promise<string[]>];
+
 async function main(): Promise<void> {
   const database = await scratchDatabase('fanout');
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'credit-bench-fanout-'));
-  const api = await startApi(serverEnv(database.url, dataDir));
+  const env = serverEnv(database.url, dataDir);
+  // The second API process (with the worker, which runs the seeding imports) and the commit clock.
+  const other = await startServer(env);
+  const commits = await watchCommits(database.url);
+  const api = await startApi(env);
   const url = api.url!;
   const knex = api.orm.em.getConnection().getKnex();
-  const committedAt = watchCommits(knex);
   let statements = 0;
   const count = () => (statements += 1);
   knex.on('query', count);
   try {
-    const { token, invoices } = await seed(url);
+    const { token, invoices } = await seed(`${other.base}/graphql`);
     const administrations = [...invoices.keys()];
     const administrationOf = new Map<string, string>();
-    const sendIn = async (a: string) => {
-      const { id } = (await gql<{ sendMessage: { id: string } }>(url, SEND, { t: { type: 'INVOICE', id: invoices.get(a) } }, token)).sendMessage;
+    const sender = (base: string) => async (a: string) => {
+      const { id } = (await gql<{ sendMessage: { id: string } }>(base, SEND, { t: { type: 'INVOICE', id: invoices.get(a) } }, token)).sendMessage;
       administrationOf.set(id, a);
       return id;
     };
+    const sendHere = sender(url);
+    const sendThere = sender(`${other.base}/graphql`);
 
-    // What a send costs with nobody listening: subtracted below, leaving what its event costs the subscribers.
-    for (let i = 0; i < 5; i += 1) await sendIn(administrations[0]);
+    // What a send costs this process with nobody listening: subtracted from its phases, leaving what the event costs.
+    for (let i = 0; i < 5; i += 1) await sendHere(administrations[0]);
     statements = 0;
-    for (let i = 0; i < 10; i += 1) await sendIn(administrations[0]);
+    for (let i = 0; i < 10; i += 1) await sendHere(administrations[0]);
     const perSend = statements / 10;
     console.log(`fan-out over ${ADMINISTRATIONS} administrations; a send costs ${perSend.toFixed(1)} SQL statements with no subscribers`);
 
     for (const subscribers of SIZES) {
-      const deliveries = new Deliveries(committedAt);
+      const deliveries = new Deliveries(commits.committedAt);
       const before = rssBytes();
       const clients = await startClients(url.replace(/^http/, 'ws'), token, administrations, subscribers, deliveries);
       try {
@@ -186,49 +190,45 @@ async function main(): Promise<void> {
         const perConnection = (rssBytes() - before) / subscribers;
         const each = subscribers / ADMINISTRATIONS;
         // Warm-up: the first events compile and fill caches.
-        const warm = await Promise.all(administrations.map(sendIn));
+        const warm = await Promise.all(administrations.map(sendHere));
         await deliveries.waitFor(warm, each);
 
-        const phases: [string, () => Promise<string[]>][] = [
-          [
-            `one administration (${ONE_ADMINISTRATION_MESSAGES} messages one after another)`,
-            async () => {
-              const sent: string[] = [];
-              for (let i = 0; i < ONE_ADMINISTRATION_MESSAGES; i += 1) {
-                sent.push(await sendIn(administrations[i % 7]));
-                await deliveries.waitFor(sent.slice(-1), each);
-              }
-              return sent;
-            },
-          ],
-          [
-            `all administrations (${ALL_ADMINISTRATIONS_ROUNDS} rounds of ${ADMINISTRATIONS} sent at once)`,
-            async () => {
-              const sent: string[] = [];
-              for (let round = 0; round < ALL_ADMINISTRATIONS_ROUNDS; round += 1) {
-                const burst = await Promise.all(administrations.map(sendIn));
-                await deliveries.waitFor(burst, each);
-                sent.push(...burst);
-              }
-              return sent;
-            },
-          ],
+        const oneAfterAnother: Phase[2] = async (send) => {
+          const sent: string[] = [];
+          for (let i = 0; i < ONE_ADMINISTRATION_MESSAGES; i += 1) {
+            sent.push(await send(administrations[i % 7]));
+            await deliveries.waitFor(sent.slice(-1), each);
+          }
+          return sent;
+        };
+        const allAtOnce: Phase[2] = async (send) => {
+          const sent: string[] = [];
+          for (let round = 0; round < ALL_ADMINISTRATIONS_ROUNDS; round += 1) {
+            const burst = await Promise.all(administrations.map(send));
+            await deliveries.waitFor(burst, each);
+            sent.push(...burst);
+          }
+          return sent;
+        };
+        const phases: Phase[] = [
+          [`one administration (${ONE_ADMINISTRATION_MESSAGES} messages one after another), sent through this API process`, 'this', oneAfterAnother],
+          [`all administrations (${ALL_ADMINISTRATIONS_ROUNDS} rounds of ${ADMINISTRATIONS} sent at once), sent through this API process`, 'this', allAtOnce],
+          [`all administrations (${ALL_ADMINISTRATIONS_ROUNDS} rounds of ${ADMINISTRATIONS} sent at once), sent through another API process`, 'other', allAtOnce],
         ];
         console.log(`\n${subscribers} subscribers (${each} per administration, ${clients.length} client processes); API memory ${(perConnection / 1024).toFixed(1)} KB per connection (goal <= ${GOAL_BYTES_PER_CONNECTION / 1024} KB)`);
-        for (const [label, run] of phases) {
-          deliveries.latencies = [];
+        for (const [label, through, run] of phases) {
           statements = 0;
-          const sent = await run();
+          const sent = await run(through === 'this' ? sendHere : sendThere);
           await new Promise((resolve) => setTimeout(resolve, 300)); // late or stray deliveries would show up now
-          const perEvent = statements / sent.length - perSend;
+          const perEvent = statements / sent.length - (through === 'this' ? perSend : 0);
           const delivered = sent.reduce((n, id) => n + (deliveries.byMessage.get(id)?.length ?? 0), 0);
-          const sorted = [...deliveries.latencies].sort((a, b) => a - b);
+          const sorted = deliveries.latenciesOf(sent);
           const p99 = percentile(sorted, 0.99);
           const goal = GOALS[subscribers];
           console.log(`  ${label}`);
           console.log(`    latency commit -> client: p50 ${percentile(sorted, 0.5)} ms  p99 ${p99} ms${goal ? ` (goal p99 <= ${goal} ms: ${p99 <= goal ? 'met' : 'MISSED'})` : ''}`);
           console.log(`    deliveries ${delivered} of ${sent.length * each} expected (${each} subscribers per message's administration)`);
-          console.log(`    SQL per event beyond its send: ${perEvent.toFixed(1)} (one read for all subscribers, not one per subscriber)`);
+          console.log(`    SQL per event in the serving process: ${perEvent.toFixed(1)} (one read for all subscribers, not one per subscriber)`);
         }
         // No subscriber received a message of an administration it did not subscribe to, nor one twice.
         let strays = 0;
@@ -243,7 +243,9 @@ async function main(): Promise<void> {
     }
   } finally {
     knex.off('query', count);
+    commits.child.disconnect();
     await api.stop();
+    await other.stop();
     await database.drop();
     fs.rmSync(dataDir, { recursive: true, force: true });
   }
