@@ -53,8 +53,10 @@ function scoped<V>(load: (administrationId: string, ids: string[]) => Promise<Ma
 
 function createLoaders(ctx: RequestContext): Loaders {
   return {
+    // Read-only snapshots too: what reads it (currency, time zone, the administration shown) changes nothing.
     administration: new DataLoader(async (ids) => {
-      const rows = await ctx.em.find(Administration, { id: { $in: [...ids] } });
+      const em = ctx.em;
+      const rows = readRows(em, Administration, await execute(em, knex(em)('administrations').whereIn('id', [...ids])));
       return ids.map((id) => rows.find((a) => a.id === id) ?? null);
     }),
     // Read-only snapshots (see read-rows.ts): a page's debtors are shown, not changed.
@@ -166,6 +168,18 @@ function createLoaders(ctx: RequestContext): Loaders {
   };
 }
 
+const primedAdministrations = new WeakMap<RequestContext, Record<string, unknown>[]>();
+
+/**
+ * Hands the request's loader an administration row read along with something else (the role check's). Kept as the
+ * row until the loaders are made: a subscription checks its role when it starts and may never need them.
+ */
+export function primeAdministration(ctx: RequestContext, row: Record<string, unknown>): void {
+  const loaders = byContext.get(ctx);
+  if (loaders) loaders.administration.prime(String(row.id), readRows(rootEmOf(ctx), Administration, [row])[0]);
+  else primedAdministrations.set(ctx, [...(primedAdministrations.get(ctx) ?? []), row]);
+}
+
 /** The administration through the request's loader (one query per request, however many fields need it). */
 export async function loadAdministration(ctx: RequestContext, id: string): Promise<Administration> {
   const administration = await loadersFor(ctx).administration.load(id);
@@ -178,6 +192,8 @@ export function loadersFor(ctx: RequestContext): Loaders {
   if (!loaders) {
     loaders = createLoaders(ctx);
     byContext.set(ctx, loaders);
+    for (const row of primedAdministrations.get(ctx) ?? []) loaders.administration.prime(String(row.id), readRows(rootEmOf(ctx), Administration, [row])[0]);
+    primedAdministrations.delete(ctx);
   }
   return loaders;
 }
