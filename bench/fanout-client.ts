@@ -5,10 +5,9 @@ import WebSocket from 'ws';
 
 interface Start {
   type: 'start';
-  wsUrl: string;
   token: string;
-  /** The administration of each connection this process opens. */
-  administrations: string[];
+  /** The server and the administration of each connection this process opens. */
+  connections: [wsUrl: string, administrationId: string][];
 }
 
 export type ClientReport =
@@ -52,8 +51,8 @@ function open(wsUrl: string, token: string, administrationId: string): Promise<W
 process.on('message', async (start: Start) => {
   try {
     const sockets: WebSocket[] = [];
-    for (let i = 0; i < start.administrations.length; i += OPENING_AT_ONCE) {
-      sockets.push(...(await Promise.all(start.administrations.slice(i, i + OPENING_AT_ONCE).map((a) => open(start.wsUrl, start.token, a)))));
+    for (let i = 0; i < start.connections.length; i += OPENING_AT_ONCE) {
+      sockets.push(...(await Promise.all(start.connections.slice(i, i + OPENING_AT_ONCE).map(([wsUrl, a]) => open(wsUrl, start.token, a)))));
     }
     setInterval(() => {
       if (pending.length === 0) return;

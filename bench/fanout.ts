@@ -6,7 +6,8 @@
 // beyond its send (they must not grow with N), and the API process's memory per connection.
 //
 // Needs a PostgreSQL: BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres).
-// Run with `npm run bench:fanout`; BENCH_SUBSCRIBERS=1000,10000 (default) sets the sizes.
+// Run with `npm run bench:fanout`; BENCH_SUBSCRIBERS=1000,10000 (default) sets the sizes, BENCH_SERVING=1,2 (default)
+// the numbers of API processes serving the sockets.
 import { fork, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -16,6 +17,8 @@ import type { ClientReport } from './fanout-client';
 
 const ADMINISTRATIONS = 100;
 const SIZES = (process.env.BENCH_SUBSCRIBERS ?? '1000,10000').split(',').map(Number);
+/** How many API processes serve the sockets: this one, then also the second (which takes sends as well). */
+const SERVING = (process.env.BENCH_SERVING ?? '1,2').split(',').map(Number);
 const CONNECTIONS_PER_CLIENT_PROCESS = 2500;
 const ONE_ADMINISTRATION_MESSAGES = 20;
 const ALL_ADMINISTRATIONS_ROUNDS = 3;
@@ -115,8 +118,12 @@ class Deliveries {
   }
 }
 
-async function startClients(wsUrl: string, token: string, administrations: string[], subscribers: number, deliveries: Deliveries): Promise<ChildProcess[]> {
-  const plan = Array.from({ length: subscribers }, (_, i) => administrations[i % administrations.length]);
+/** Each administration's subscribers are spread evenly over the serving API processes. */
+async function startClients(wsUrls: string[], token: string, administrations: string[], subscribers: number, deliveries: Deliveries): Promise<ChildProcess[]> {
+  const plan = Array.from({ length: subscribers }, (_, i): [string, string] => [
+    wsUrls[Math.floor(i / administrations.length) % wsUrls.length],
+    administrations[i % administrations.length],
+  ]);
   const children: ChildProcess[] = [];
   const ready: Promise<void>[] = [];
   for (let i = 0; i < plan.length; i += CONNECTIONS_PER_CLIENT_PROCESS) {
@@ -131,7 +138,7 @@ async function startClients(wsUrl: string, token: string, administrations: strin
         });
       }),
     );
-    child.send({ type: 'start', wsUrl, token, administrations: plan.slice(i, i + CONNECTIONS_PER_CLIENT_PROCESS) });
+    child.send({ type: 'start', token, connections: plan.slice(i, i + CONNECTIONS_PER_CLIENT_PROCESS) });
   }
   await Promise.all(ready);
   return children;
@@ -181,13 +188,14 @@ async function main(): Promise<void> {
     const perSend = statements / 10;
     console.log(`fan-out over ${ADMINISTRATIONS} administrations; a send costs ${perSend.toFixed(1)} SQL statements with no subscribers`);
 
-    for (const subscribers of SIZES) {
+    for (const [serving, subscribers] of SERVING.flatMap((n) => SIZES.map((size) => [n, size]))) {
       const deliveries = new Deliveries(commits.committedAt);
       const before = rssBytes();
-      const clients = await startClients(url.replace(/^http/, 'ws'), token, administrations, subscribers, deliveries);
+      const wsUrls = [url, `${other.base}/graphql`].slice(0, serving).map((u) => u.replace(/^http/, 'ws'));
+      const clients = await startClients(wsUrls, token, administrations, subscribers, deliveries);
       try {
         await new Promise((resolve) => setTimeout(resolve, 1000));
-        const perConnection = (rssBytes() - before) / subscribers;
+        const perConnection = (rssBytes() - before) / (subscribers / serving);
         const each = subscribers / ADMINISTRATIONS;
         // Warm-up: the first events compile and fill caches.
         const warm = await Promise.all(administrations.map(sendHere));
@@ -211,11 +219,11 @@ async function main(): Promise<void> {
           return sent;
         };
         const phases: Phase[] = [
-          [`one administration (${ONE_ADMINISTRATION_MESSAGES} messages one after another), sent through this API process`, 'this', oneAfterAnother],
-          [`all administrations (${ALL_ADMINISTRATIONS_ROUNDS} rounds of ${ADMINISTRATIONS} sent at once), sent through this API process`, 'this', allAtOnce],
-          [`all administrations (${ALL_ADMINISTRATIONS_ROUNDS} rounds of ${ADMINISTRATIONS} sent at once), sent through another API process`, 'other', allAtOnce],
+          [`one administration (${ONE_ADMINISTRATION_MESSAGES} messages one after another), sent through the first API process`, 'this', oneAfterAnother],
+          [`all administrations (${ALL_ADMINISTRATIONS_ROUNDS} rounds of ${ADMINISTRATIONS} sent at once), sent through the first API process`, 'this', allAtOnce],
+          [`all administrations (${ALL_ADMINISTRATIONS_ROUNDS} rounds of ${ADMINISTRATIONS} sent at once), sent through the second API process`, 'other', allAtOnce],
         ];
-        console.log(`\n${subscribers} subscribers (${each} per administration, ${clients.length} client processes); API memory ${(perConnection / 1024).toFixed(1)} KB per connection (goal <= ${GOAL_BYTES_PER_CONNECTION / 1024} KB)`);
+        console.log(`\n${subscribers} subscribers on ${serving} serving API process${serving > 1 ? 'es' : ''} (${each} per administration, ${clients.length} client processes); API memory ${(perConnection / 1024).toFixed(1)} KB per connection (goal <= ${GOAL_BYTES_PER_CONNECTION / 1024} KB)`);
         for (const [label, through, run] of phases) {
           statements = 0;
           const sent = await run(through === 'this' ? sendHere : sendThere);
