@@ -355,6 +355,13 @@ describe('inbox and reading', () => {
     expect(again.readAt).toBe(read.readAt);
     expect((await inbox({ unreadOnly: true })).totalCount).toBe(0);
   });
+
+  it('refuses a forged cursor with BAD_USER_INPUT, also one whose time JavaScript reads and PostgreSQL does not', async () => {
+    for (const at of ['2026', 'March 2, 2026', '2026-03-02T10:00:00Z', '2026-02-30T10:00:00.000Z']) {
+      const forged = Buffer.from(JSON.stringify([at, '01900000-0000-7000-8000-000000000001'])).toString('base64url');
+      expectError(await server.gql(InboxDocument, { id: t.a, first: 2, after: forged }, { token: t.viewer.token }), 'BAD_USER_INPUT', 'after');
+    }
+  });
 });
 
 describe('standard messages', () => {

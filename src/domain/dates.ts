@@ -6,3 +6,14 @@ export function isCalendarDate(value: string): boolean {
   const date = new Date(`${value}T00:00:00Z`);
   return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === value;
 }
+
+/**
+ * True for an instant written as `Date.toISOString` writes it (`2026-03-02T10:00:00.000Z`), and a real one. Cursors
+ * carry instants this way; `Date.parse` alone accepts strings PostgreSQL does not (`"2026"`), which would turn a
+ * forged cursor into an SQL error instead of bad input.
+ */
+export function isIsoInstant(value: unknown): value is string {
+  if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/.test(value)) return false;
+  const date = new Date(value);
+  return !Number.isNaN(date.getTime()) && date.toISOString() === value;
+}

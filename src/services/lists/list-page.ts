@@ -3,7 +3,7 @@ import type { EntityClass } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Knex } from '@mikro-orm/knex';
 import { isUuid } from '../../auth/tenant-source';
-import { isCalendarDate } from '../../domain/dates';
+import { isCalendarDate, isIsoInstant } from '../../domain/dates';
 import { badInput } from '../../schema/errors';
 import { execute, knex, type Row } from '../ledger/sql';
 import { decodeCursor, encodeCursor, pageSize } from './pagination';
@@ -62,7 +62,7 @@ export async function listPage<T extends object>(em: EntityManager, base: Knex.Q
 export const byCreatedAt = {
   columns: ['created_at', 'id'],
   keyOf: (node: { createdAt: Date; id: string }) => [node.createdAt.toISOString(), node.id],
-  valid: ([at, id]: unknown[]) => typeof at === 'string' && !Number.isNaN(Date.parse(at)) && typeof id === 'string' && isUuid(id),
+  valid: ([at, id]: unknown[]) => isIsoInstant(at) && typeof id === 'string' && isUuid(id),
 };
 
 export const validDateAndId = ([date, id]: unknown[]) => typeof date === 'string' && isCalendarDate(date) && typeof id === 'string' && isUuid(id);

@@ -1,4 +1,5 @@
 // A page of an invoice's or debtor's timeline: newest first, one UNION ALL statement of the sources per page.
+import { isIsoInstant } from '../../domain/dates';
 import type { Knex } from '@mikro-orm/knex';
 import type { RequestContext } from '../../context';
 import type { TimelineKind } from '../../domain/timeline';
@@ -61,11 +62,8 @@ function entriesOf(db: Knex, owner: TimelineOwner): Knex.QueryBuilder {
   return db.queryBuilder().from(db.queryBuilder().unionAll(arms, true).as('t'));
 }
 
-// As toISOString writes it: anything else PostgreSQL might not read as a timestamptz (an SQL error, not bad input).
-const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
-
 function validCursor([at, rank, id]: unknown[]): boolean {
-  if (typeof at !== 'string' || !ISO_INSTANT.test(at) || Number.isNaN(Date.parse(at))) return false;
+  if (!isIsoInstant(at)) return false;
   if (!Number.isInteger(rank) || (rank as number) < 0 || (rank as number) > 1000 || typeof id !== 'string') return false;
   const [kind, sourceId, ...rest] = id.split(':');
   return rest.length === 0 && sourceOfKind.has(kind as TimelineKind) && isUuid(sourceId ?? '');
