@@ -12,7 +12,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ROOT, gql, scratchDatabase, serverEnv, startServer, tenant } from './support';
+import { ROOT, gql, percentile, scratchDatabase, serverEnv, startServer, tenant } from './support';
 import type { ClientReport } from './fanout-client';
 
 const ADMINISTRATIONS = 100;
@@ -90,8 +90,13 @@ class Deliveries {
   constructor(private readonly committedAt: Map<string, number>) {}
   add(deliveries: [string, string, number][]): void {
     for (const [messageId, administrationId, receivedAt] of deliveries) {
-      this.byMessage.set(messageId, [...(this.byMessage.get(messageId) ?? []), administrationId]);
-      this.arrivals.set(messageId, [...(this.arrivals.get(messageId) ?? []), receivedAt]);
+      // Appended in place: this runs in the process that serves the sockets, during the bursts it measures.
+      if (!this.byMessage.has(messageId)) {
+        this.byMessage.set(messageId, []);
+        this.arrivals.set(messageId, []);
+      }
+      this.byMessage.get(messageId)!.push(administrationId);
+      this.arrivals.get(messageId)!.push(receivedAt);
     }
     this.waiters.splice(0).forEach((wake) => wake());
   }
@@ -142,10 +147,6 @@ async function startClients(wsUrls: string[], token: string, administrations: st
   }
   await Promise.all(ready);
   return children;
-}
-
-function percentile(sorted: number[], q: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
 }
 
 const rssBytes = (): number => {

@@ -8,7 +8,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ROOT, gql, scratchDatabase, serverEnv, startProcess, startServer, tenant } from './support';
+import { ROOT, gql, percentile, scratchDatabase, serverEnv, startProcess, startServer, tenant } from './support';
 
 const INVOICES = 10_000;
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
@@ -43,8 +43,7 @@ async function load(request: () => Promise<Response>, ms: number): Promise<Figur
   );
   const seconds = (performance.now() - started) / 1000;
   latencies.sort((a, b) => a - b);
-  const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))];
-  return { perSecond: latencies.length / seconds, p50: at(0.5), p99: at(0.99) };
+  return { perSecond: latencies.length / seconds, p50: percentile(latencies, 0.5), p99: percentile(latencies, 0.99) };
 }
 
 async function measure(label: string, request: () => Promise<Response>): Promise<Figures> {

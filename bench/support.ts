@@ -20,6 +20,11 @@ export function freePort(): Promise<number> {
   });
 }
 
+/** The q-quantile (0.5, 0.99) of latencies sorted ascending. */
+export function percentile(sorted: number[], q: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+}
+
 /** Peak resident memory of a process, from the kernel's high-water mark (Linux). */
 export function peakRssMb(pid: number): number {
   const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');

@@ -2,7 +2,7 @@
 // one execution of it. Without this, an event reaching 10,000 subscribers is executed 10,000 times in the process
 // that serves them (each a full pass over the selection, the auth checker included), which is most of the cost
 // of a burst of events; with it, an administration's 100 open inboxes running the client's one query cost one.
-import { createSourceEventStream, execute, print, type ExecutionArgs, type ExecutionResult } from 'graphql';
+import { createSourceEventStream, execute, type DocumentNode, type ExecutionArgs, type ExecutionResult } from 'graphql';
 import type { RequestContext } from '../context';
 
 type Result = ExecutionResult | Promise<ExecutionResult>;
@@ -17,7 +17,22 @@ const resultsByEvent = new WeakMap<object, Map<string, Result>>();
  * field under a subscription depends on the user beyond their role (what `roles` covers).
  */
 function requestKey(args: ExecutionArgs): string {
-  return `${print(args.document)}\n${JSON.stringify(args.variableValues ?? {})}\n${args.operationName ?? ''}`;
+  return `${documentId(args.document)}\n${JSON.stringify(args.variableValues ?? {})}\n${args.operationName ?? ''}`;
+}
+
+/**
+ * A short id per syntax tree. One text is one tree (document-cache.ts), so subscriptions sending the same query share
+ * its id; and the key compared for every delivery stays short instead of holding the printed query.
+ */
+const documentIds = new WeakMap<DocumentNode, number>();
+let nextDocumentId = 0;
+function documentId(document: DocumentNode): number {
+  let id = documentIds.get(document);
+  if (id === undefined) {
+    id = (nextDocumentId += 1);
+    documentIds.set(document, id);
+  }
+  return id;
 }
 
 export async function subscribeSharingExecution(args: ExecutionArgs): Promise<AsyncIterableIterator<ExecutionResult> | ExecutionResult> {

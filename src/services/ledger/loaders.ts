@@ -176,8 +176,13 @@ const primedAdministrations = new WeakMap<RequestContext, Record<string, unknown
  */
 export function primeAdministration(ctx: RequestContext, row: Record<string, unknown>): void {
   const loaders = byContext.get(ctx);
-  if (loaders) loaders.administration.prime(String(row.id), readRows(rootEmOf(ctx), Administration, [row])[0]);
+  if (loaders) primeWith(ctx, loaders, row);
   else primedAdministrations.set(ctx, [...(primedAdministrations.get(ctx) ?? []), row]);
+}
+
+function primeWith(ctx: RequestContext, loaders: Loaders, row: Record<string, unknown>): void {
+  const [administration] = readRows(rootEmOf(ctx), Administration, [row]);
+  loaders.administration.prime(administration.id, administration);
 }
 
 /** The administration through the request's loader (one query per request, however many fields need it). */
@@ -192,7 +197,7 @@ export function loadersFor(ctx: RequestContext): Loaders {
   if (!loaders) {
     loaders = createLoaders(ctx);
     byContext.set(ctx, loaders);
-    for (const row of primedAdministrations.get(ctx) ?? []) loaders.administration.prime(String(row.id), readRows(rootEmOf(ctx), Administration, [row])[0]);
+    for (const row of primedAdministrations.get(ctx) ?? []) primeWith(ctx, loaders, row);
     primedAdministrations.delete(ctx);
   }
   return loaders;

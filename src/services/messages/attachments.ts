@@ -84,17 +84,20 @@ export async function storeUploads(storage: Storage, administrationId: string, u
   }
   const stored: AttachmentFile[] = [];
   try {
-    for (const file of received) {
-      const type = sniffFileType(file.content);
-      const storageKey = documentStorageKey(administrationId, type.extension);
-      await storage.put(storageKey, file.content);
-      stored.push({ filename: file.filename, contentType: type.contentType, size: file.content.length, storageKey, sensitive: false });
-    }
+    for (const file of received) stored.push(await storeFile(storage, administrationId, file.filename, file.content));
   } catch (error) {
     await removeFiles(storage, stored);
     throw error;
   }
   return stored;
+}
+
+/** Stores one checked file under a new key, typed by its content (not by its name). */
+export async function storeFile(storage: Storage, administrationId: string, filename: string, content: Buffer): Promise<AttachmentFile> {
+  const type = sniffFileType(content);
+  const storageKey = documentStorageKey(administrationId, type.extension);
+  await storage.put(storageKey, content);
+  return { filename, contentType: type.contentType, size: content.length, storageKey, sensitive: false };
 }
 
 export async function removeFiles(storage: Storage, files: AttachmentFile[]): Promise<void> {

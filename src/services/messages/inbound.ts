@@ -2,16 +2,16 @@
 // message about the same invoice or debtor, answering the email it replies to, with its attachments as documents.
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { newId } from '../../entities/base';
-import { isExecutable, sniffFileType } from '../../domain/file-type';
+import { isExecutable } from '../../domain/file-type';
 import { bareMessageId } from '../../integrations/mail/mailgun-events';
 import type { InboundAttachment, InboundEmail } from '../../integrations/mail/mailgun-inbound';
 import type { Storage } from '../../integrations/storage/storage';
 import { publishEvent, Topic } from '../events/events';
-import { documentStorageKey } from '../ledger/document-service';
-import { execute, executeBulk } from '../ledger/sql';
-import { MAX_ATTACHMENT_BYTES, MAX_ATTACHMENT_COUNT, MAX_ATTACHMENTS_BYTES, removeFiles, safeFilename, type AttachmentFile } from './attachments';
+import { execute } from '../ledger/sql';
+import { MAX_ATTACHMENT_BYTES, MAX_ATTACHMENT_COUNT, MAX_ATTACHMENTS_BYTES, removeFiles, safeFilename, storeFile, type AttachmentFile } from './attachments';
 import type { WebhookDeps } from './delivery-events';
 import { consumeWebhookToken, webhookTokenUsed } from './webhook-tokens';
+import { insertMessageDocuments } from './write-messages';
 
 export type InboundOutcome = { kind: 'stored'; messageId: string } | { kind: 'duplicate' } | { kind: 'unknown-thread' } | { kind: 'replayed' };
 
@@ -84,10 +84,7 @@ async function storeAttachments(storage: Storage, administrationId: string, file
       else if (used + size > MAX_ATTACHMENTS_BYTES) refused.push(`${filename} (the attachments together are larger than ${MAX_ATTACHMENTS_BYTES / 1024 / 1024} MB)`);
       else if (isExecutable(file.content)) refused.push(`${filename} (a program)`);
       else {
-        const type = sniffFileType(file.content);
-        const storageKey = documentStorageKey(administrationId, type.extension);
-        await storage.put(storageKey, file.content);
-        stored.push({ filename, contentType: type.contentType, size, storageKey, sensitive: false });
+        stored.push(await storeFile(storage, administrationId, filename, file.content));
         used += size;
       }
     }
@@ -125,16 +122,12 @@ async function insertReply(em: EntityManager, thread: Thread, origin: Origin, em
     at,
   ]);
   if (inserted.length === 0) return null;
-  if (files.length > 0) {
-    const documents = files.map((file) => ({ id: newId(), filename: file.filename, content_type: file.contentType, size: file.size, storage_key: file.storageKey }));
-    await executeBulk(
-      em,
-      `insert into documents (id, administration_id, invoice_id, message_id, filename, content_type, size, storage_key, sensitive, created_at)
-       select r.id, ?::uuid, null, ?::uuid, r.filename, r.content_type, r.size, r.storage_key, false, ?::timestamptz
-         from jsonb_to_recordset(?::jsonb) as r(id uuid, filename text, content_type text, size int, storage_key text)`,
-      [thread.administration_id, id, at, JSON.stringify(documents)],
-    );
-  }
+  await insertMessageDocuments(
+    em,
+    thread.administration_id,
+    at,
+    files.map((file) => ({ messageId: id, file })),
+  );
   return id;
 }
 

@@ -70,28 +70,35 @@ export async function insertOutboundMessages(
      returning *`,
     [administrationId, senderId, at, at, json],
   );
-  const documents = messages.flatMap((m, i) =>
-    m.attachments.map((file) => ({
-      id: newId(),
-      message_id: rows[i].id,
-      filename: file.filename,
-      content_type: file.contentType,
-      size: file.size,
-      storage_key: file.storageKey,
-      sensitive: file.sensitive,
-    })),
+  await insertMessageDocuments(
+    em,
+    administrationId,
+    at,
+    messages.flatMap((m, i) => m.attachments.map((file) => ({ messageId: rows[i].id, file }))),
   );
-  if (documents.length > 0) {
-    await executeBulk(
-      em,
-      `insert into documents (id, administration_id, invoice_id, message_id, filename, content_type, size, storage_key, sensitive, created_at)
-       select r.id, ?::uuid, null, r.message_id, r.filename, r.content_type, r.size, r.storage_key, r.sensitive, ?::timestamptz
-         from jsonb_to_recordset(?::jsonb) as r(id uuid, message_id uuid, filename text, content_type text, size int, storage_key text, sensitive boolean)`,
-      [administrationId, at, JSON.stringify(documents)],
-    );
-  }
   // Pushed to messageAdded subscribers once this transaction commits.
   await publishEvent(em, Topic.MESSAGE_ADDED, administrationId, rows.map((row) => row.id));
   const byId = new Map(readRows(em, Message, inserted).map((m) => [m.id, m]));
   return rows.map((row) => byId.get(row.id)!);
+}
+
+/** The documents of messages (their attachments, already stored), in one statement whatever their number. */
+export async function insertMessageDocuments(em: EntityManager, administrationId: string, at: string, documents: { messageId: string; file: AttachmentFile }[]): Promise<void> {
+  if (documents.length === 0) return;
+  const rows = documents.map(({ messageId, file }) => ({
+    id: newId(),
+    message_id: messageId,
+    filename: file.filename,
+    content_type: file.contentType,
+    size: file.size,
+    storage_key: file.storageKey,
+    sensitive: file.sensitive,
+  }));
+  await executeBulk(
+    em,
+    `insert into documents (id, administration_id, invoice_id, message_id, filename, content_type, size, storage_key, sensitive, created_at)
+     select r.id, ?::uuid, null, r.message_id, r.filename, r.content_type, r.size, r.storage_key, r.sensitive, ?::timestamptz
+       from jsonb_to_recordset(?::jsonb) as r(id uuid, message_id uuid, filename text, content_type text, size int, storage_key text, sensitive boolean)`,
+    [administrationId, at, JSON.stringify(rows)],
+  );
 }
