@@ -4,7 +4,8 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { hashPassword } from '../auth/password';
-import { Administration, AdministrationSettings, Membership, User } from '../entities';
+import { Membership, User } from '../entities';
+import { newAdministration } from '../services/administration/administration-service';
 import { Role } from '../entities/Membership';
 
 export const DEMO_EMAIL = 'demo@example.com';
@@ -28,8 +29,7 @@ export async function seedDemo(orm: MikroORM, dataDir: string): Promise<DemoLogi
   const login = { email: DEMO_EMAIL, password: `demo-${randomBytes(9).toString('base64url')}` };
   await em.transactional(async (tx) => {
     const user = tx.create(User, { email: login.email, name: 'Demo User', passwordHash: await hashPassword(login.password) });
-    const administration = tx.create(Administration, { name: 'Demo Administration', currency: 'EUR' });
-    tx.create(AdministrationSettings, { administration });
+    const administration = newAdministration(tx, 'Demo Administration', 'EUR');
     tx.create(Membership, { administration, user, role: Role.OWNER });
   });
   fs.mkdirSync(dataDir, { recursive: true });

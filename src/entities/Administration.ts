@@ -24,4 +24,8 @@ export class Administration {
 
   @Property({ type: 'timestamptz' })
   createdAt: Opt<Date> = new Date();
+
+  /** The number the next collection case gets (C-1, C-2, ...). */
+  @Property({ type: 'integer' })
+  nextCaseNumber: Opt<number> = 1;
 }

@@ -48,4 +48,16 @@ export class AdministrationSettings {
 
   @Property({ type: 'text', nullable: true })
   emailSignature: string | null = null;
+
+  /** Time of day (HH:MM, in the administration's time zone) of the daily reminder run. */
+  @Property({ type: 'text' })
+  reminderRunTime: Opt<string> = '07:00';
+
+  /** Days before an installment's due date that its alert email goes. */
+  @Property({ type: 'integer' })
+  installmentAlertDays: Opt<number> = 3;
+
+  /** Days an installment may be overdue before its plan is BREACHED. */
+  @Property({ type: 'integer' })
+  installmentGraceDays: Opt<number> = 7;
 }

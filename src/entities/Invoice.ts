@@ -1,6 +1,8 @@
 // An invoice of a debtor, as imported from the bookkeeping software; amounts in integer cents.
 import { BigIntType, Entity, Enum, Filter, Index, ManyToOne, PrimaryKey, Property, type Rel, Unique, type Opt } from '@mikro-orm/core';
 import { Administration } from './Administration';
+import { Case } from './Case';
+import { PaymentPlan } from './PaymentPlan';
 import { Debtor } from './Debtor';
 import { newId, tenantFilter } from './base';
 
@@ -69,4 +71,26 @@ export class Invoice {
 
   @Property({ type: 'timestamptz' })
   updatedAt: Opt<Date> = new Date();
+
+  /** The last step of the reminder flow it reached (its phase while open and not covered otherwise). */
+  @Property({ type: 'text', nullable: true })
+  reminderStepKey: string | null = null;
+
+  /** Days after due of that step when it was reached: later steps are those with more days, even if the flow changed. */
+  @Property({ type: 'integer', nullable: true })
+  reminderStepDays: number | null = null;
+
+  /** Private debtor: the last day of the term its 14-day letter gave; a case is not opened before it has run. */
+  @Property({ type: 'date', nullable: true })
+  letterDeadline: string | null = null;
+
+  /** The collection case it is part of. */
+  @ManyToOne(() => Case, { nullable: true, deleteRule: 'set null' })
+  @Index()
+  case: Rel<Case> | null = null;
+
+  /** The payment plan that covers it (the latest one; only an ACTIVE plan stops reminders). */
+  @ManyToOne(() => PaymentPlan, { nullable: true, deleteRule: 'set null' })
+  @Index()
+  paymentPlan: Rel<PaymentPlan> | null = null;
 }

@@ -14,6 +14,11 @@ import { Message } from './Message';
 import { MessageThread } from './MessageThread';
 import { Payment, PaymentAllocation } from './Payment';
 import { StandardMessage } from './StandardMessage';
+import { ReminderStep } from './ReminderStep';
+import { ReminderRun } from './ReminderRun';
+import { ReminderSend } from './ReminderSend';
+import { Case } from './Case';
+import { Installment, PaymentPlan } from './PaymentPlan';
 import { User } from './User';
 
 export const entities = [
@@ -34,6 +39,12 @@ export const entities = [
   StandardMessage,
   LocalEmail,
   MailgunWebhookToken,
+  ReminderStep,
+  ReminderRun,
+  ReminderSend,
+  Case,
+  PaymentPlan,
+  Installment,
 ];
 export {
   Administration,
@@ -53,4 +64,10 @@ export {
   PaymentAllocation,
   StandardMessage,
   User,
+  ReminderStep,
+  ReminderRun,
+  ReminderSend,
+  Case,
+  PaymentPlan,
+  Installment,
 };

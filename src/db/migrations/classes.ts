@@ -9,6 +9,7 @@ import { Migration20261126Messages } from './Migration20261126Messages';
 import { Migration20261202MailgunWebhooks } from './Migration20261202MailgunWebhooks';
 import { Migration20261203PortalAccess } from './Migration20261203PortalAccess';
 import { Migration20261204InvoicePaidAt } from './Migration20261204InvoicePaidAt';
+import { Migration20261205Reminders } from './Migration20261205Reminders';
 
 export const migrationClasses: Record<MigrationName, MigrationObject['class']> = {
   Migration20261122Foundation,
@@ -19,4 +20,5 @@ export const migrationClasses: Record<MigrationName, MigrationObject['class']> =
   Migration20261202MailgunWebhooks,
   Migration20261203PortalAccess,
   Migration20261204InvoicePaidAt,
+  Migration20261205Reminders,
 };

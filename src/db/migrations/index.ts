@@ -11,6 +11,7 @@ export const migrationNames = [
   'Migration20261202MailgunWebhooks',
   'Migration20261203PortalAccess',
   'Migration20261204InvoicePaidAt',
+  'Migration20261205Reminders',
 ] as const;
 
 export type MigrationName = (typeof migrationNames)[number];

@@ -1,11 +1,14 @@
 // Administrations (tenants), their members and roles.
 import { LockMode } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
 import type { RequestContext } from '../../context';
 import { tenantEm } from '../../context';
 import { Administration } from '../../entities/Administration';
 import { AdministrationSettings } from '../../entities/AdministrationSettings';
 import { Membership, Role } from '../../entities/Membership';
 import { User } from '../../entities/User';
+import { ReminderStep } from '../../entities/ReminderStep';
+import { DEFAULT_REMINDER_FLOW } from '../../domain/default-reminder-flow';
 import { roleIn } from '../../auth/auth-checker';
 import { isUuid } from '../../auth/tenant-source';
 import { badInput, conflict, forbidden, notFound } from '../../schema/errors';
@@ -19,14 +22,21 @@ export function validCurrency(code: string, field = 'currency'): string {
   return iso;
 }
 
+/** A new administration with its default settings and reminder flow, to be flushed by the caller. */
+export function newAdministration(em: EntityManager, name: string, currency: string): Administration {
+  const administration = em.create(Administration, { name, currency });
+  em.create(AdministrationSettings, { administration });
+  DEFAULT_REMINDER_FLOW.forEach((step, position) => em.create(ReminderStep, { administration, position, ...step }));
+  return administration;
+}
+
 export async function createAdministration(ctx: RequestContext, name: string, currency?: string | null) {
   const trimmed = name.trim();
   if (trimmed.length === 0 || trimmed.length > 200) throw badInput('Name must be 1 to 200 characters', 'name');
   const code = validCurrency(currency ?? 'EUR');
   const user = await ctx.em.findOneOrFail(User, { id: ctx.userId! });
   return ctx.em.transactional(async (em) => {
-    const administration = em.create(Administration, { name: trimmed, currency: code });
-    em.create(AdministrationSettings, { administration });
+    const administration = newAdministration(em, trimmed, code);
     em.create(Membership, { administration, user, role: Role.OWNER });
     await em.flush();
     ctx.roles.set(administration.id, Role.OWNER);
