@@ -35,6 +35,8 @@ export interface Config {
   /** Where users and providers reach this server (webhooks, portal links), without a trailing slash. */
   publicUrl: string;
   mail: MailSettings;
+  /** TEST_CLOCK: the clock is read from the database and `setTestClock` moves it; never in production. */
+  testClock: boolean;
 }
 
 export interface MailSettings {
@@ -174,6 +176,11 @@ export function loadConfig(env: Env = process.env): Config {
     throw new ConfigError(`LOG_FORMAT must be json, pretty or auto, got '${logFormat}'`);
   }
   const port = intVar(env, 'PORT', 4000, 0, 65535);
+  const testClock = boolVar(env, 'TEST_CLOCK', false);
+  if (testClock && nodeEnv === 'production') {
+    // Anyone logged in could move every due date, reminder and plan of every administration.
+    throw new ConfigError('TEST_CLOCK=true is refused with NODE_ENV=production: the test clock is for test and demo environments only');
+  }
   return {
     nodeEnv,
     port,
@@ -208,6 +215,7 @@ export function loadConfig(env: Env = process.env): Config {
     importAllowPrivateUrls: boolVar(env, 'IMPORT_ALLOW_PRIVATE_URLS', false),
     publicUrl: httpUrlVar(env, 'PUBLIC_URL', `http://localhost:${port}`),
     mail: mailSettings(env),
+    testClock,
   };
 }
 

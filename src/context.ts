@@ -12,7 +12,13 @@ import type { PortalPrincipal } from './auth/principal';
 export interface AppServices {
   config: Config;
   logger: Logger;
+  /** "Now" for every rule of the product: the system clock, a test's ManualClock, or the test clock (TEST_CLOCK). */
   clock: Clock;
+  /**
+   * Real time, for what is measured against the world outside: token lifetimes, providers' signed timestamps.
+   * The same as `clock` except under the test clock, whose simulated days must not expire sessions.
+   */
+  realClock: Clock;
   tokens: TokenService;
   /** Enqueues a job for the worker; set once the job queue is up (every role can enqueue). */
 }

@@ -1,6 +1,7 @@
 // Starts and stops the process's parts for a role: the database, the API server and/or the worker.
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { systemClock, type Clock } from './clock';
+import { startDatabaseClock } from './clock-database';
 import type { Config, Role } from './config';
 import type { AppServices } from './context';
 import { createLogger, type Logger } from './logger';
@@ -31,6 +32,7 @@ export interface Runtime {
 export interface RuntimeOptions {
   config: Config;
   role: Role;
+  /** Tests inject a ManualClock; otherwise the system clock, or the database's test clock under TEST_CLOCK. */
   clock?: Clock;
   logger?: Logger;
   /** An already open database (tests share one per file); otherwise opened and closed here. */
@@ -69,7 +71,7 @@ async function prepareApi(app: AppServices, db: Database): Promise<{ http: HttpS
   }
 }
 
-export async function startRuntime({ config, role, clock = systemClock, logger, database }: RuntimeOptions): Promise<Runtime> {
+export async function startRuntime({ config, role, clock: injectedClock, logger, database }: RuntimeOptions): Promise<Runtime> {
   const log = logger ?? createLogger(config.logLevel, config.logFormat);
   // Debug-level marks of where start-up time goes, counted from the start of the process (module loading included).
   const mark = (step: string) => log.debug({ step, sinceProcessStartMs: Math.round(performance.now()) }, 'start-up');
@@ -84,11 +86,23 @@ export async function startRuntime({ config, role, clock = systemClock, logger, 
   };
   if (database === undefined) stops.push(() => db.close());
   try {
+    let clock = injectedClock ?? systemClock;
+    // Read before anything serves or runs a job, so that no request sees the real time where a test clock is set.
+    if (!injectedClock && config.testClock) {
+      const testClock = await startDatabaseClock(db.orm, db.url, log);
+      stops.push(() => testClock.stop());
+      clock = testClock.clock;
+      mark('test clock read');
+    }
+    // Token lifetimes and providers' signed timestamps are real time: moving the test clock a month on must not
+    // end every session or refuse every webhook. An injected clock is the tests' real time as well.
+    const realClock = injectedClock ?? systemClock;
     const app: AppServices = {
       config,
       logger: log,
       clock,
-      tokens: createTokenService(resolveJwtSecret(config), config.tokenTtlSeconds, clock),
+      realClock,
+      tokens: createTokenService(resolveJwtSecret(config), config.tokenTtlSeconds, realClock),
     };
     // The parts start side by side: one's database round trips overlap another's CPU work (building the schema).
     const [seeded, worker, api] = await Promise.allSettled([

@@ -20,6 +20,7 @@ import { MessageResolver } from '../resolvers/messages/MessageResolver';
 import { StandardMessageResolver } from '../resolvers/messages/StandardMessageResolver';
 import { PortalAccessResolver } from '../resolvers/portal/PortalAccessResolver';
 import { DebtorTimelineResolver, InvoiceTimelineResolver, TimelineEntryResolver } from '../resolvers/timeline/TimelineResolver';
+import { ClockResolver } from '../resolvers/clock/ClockResolver';
 import { pubSub } from './pubsub';
 import { DateTimeScalar } from './scalars';
 
@@ -49,6 +50,8 @@ export const resolvers = [
   TimelineEntryResolver,
   // Live events
   LiveResolver,
+  // The clock (and the test clock)
+  ClockResolver,
 ] as const;
 
 let built: Promise<GraphQLSchema> | null = null;

@@ -9,6 +9,10 @@ export interface ListenerOptions {
   channels: string[];
   onNotification(channel: string, payload: string): void;
   logger: Logger;
+  /** Shown in pg_stat_activity; LISTENER_APPLICATION_NAME unless given. */
+  applicationName?: string;
+  /** What pauses while the connection is down, for the log (default: live events). */
+  subject?: string;
   /** First retry delay; it doubles per failed attempt up to maxDelayMs. */
   baseDelayMs?: number;
   maxDelayMs?: number;
@@ -29,6 +33,7 @@ export interface EventListener {
  */
 export async function startListener(databaseUrl: string, options: ListenerOptions): Promise<EventListener> {
   const { channels, onNotification, logger, baseDelayMs = 100, maxDelayMs = 5000 } = options;
+  const { applicationName = LISTENER_APPLICATION_NAME, subject = 'live events' } = options;
   let current: Client | null = null;
   let stopped = false;
   let downSince = 0;
@@ -39,7 +44,7 @@ export async function startListener(databaseUrl: string, options: ListenerOption
 
   const open = async (): Promise<Client> => {
     // keepAlive: a connection whose peer vanished without a FIN (a failed-over host) is noticed by TCP.
-    const client = new Client({ connectionString: databaseUrl, application_name: LISTENER_APPLICATION_NAME, keepAlive: true });
+    const client = new Client({ connectionString: databaseUrl, application_name: applicationName, keepAlive: true });
     client.on('notification', (message) => {
       if (!dead.has(client) && !stopped && message.payload) onNotification(message.channel, message.payload);
     });
@@ -65,7 +70,7 @@ export async function startListener(databaseUrl: string, options: ListenerOption
     if (stopped) return;
     downSince = Date.now();
     attempts = 0;
-    logger.warn({ err: error ?? undefined }, 'event listener lost its database connection; live events pause until it reconnects');
+    logger.warn({ err: error ?? undefined }, `event listener lost its database connection; ${subject} pause until it reconnects`);
     schedule();
   };
 
@@ -95,7 +100,7 @@ export async function startListener(databaseUrl: string, options: ListenerOption
       return;
     }
     current = client;
-    logger.info({ downtimeMs: Date.now() - downSince, attempts }, 'event listener reconnected; live events resume');
+    logger.info({ downtimeMs: Date.now() - downSince, attempts }, `event listener reconnected; ${subject} resume`);
   };
 
   current = await open();

@@ -42,12 +42,12 @@ function send(res: Response, { status, error }: Refusal): void {
 export function mailgunWebhookRouter(app: AppServices, orm: MikroORM): Router {
   const router = express.Router();
   const key = app.config.mail.webhookSigningKey;
-  const deps = { logger: app.logger.child({ webhook: 'mailgun' }), now: () => app.clock.now() };
+  const deps = { logger: app.logger.child({ webhook: 'mailgun' }), now: () => app.clock.now(), realNow: () => app.realClock.now() };
 
   router.post('/events', express.json({ limit: EVENT_BODY_LIMIT, type: () => true }), async (req: Request, res: Response) => {
     const body = (req.body ?? {}) as Record<string, unknown>;
     const signature = signatureOf(body.signature as Record<string, unknown> | undefined);
-    const refusal = refusalOf(key, signature, app.clock.now());
+    const refusal = refusalOf(key, signature, app.realClock.now());
     if (refusal) return send(res, refusal);
     const event = parseMailgunEvent(body['event-data']);
     if (!event) return send(res, { status: 400, error: 'event-data.event is missing' });
@@ -57,10 +57,10 @@ export function mailgunWebhookRouter(app: AppServices, orm: MikroORM): Router {
   });
 
   router.post('/inbound', express.raw({ limit: INBOUND_BODY_LIMIT, type: () => true }), async (req: Request, res: Response) => {
-    if (!key) return send(res, refusalOf(key, null, app.clock.now())!);
+    if (!key) return send(res, refusalOf(key, null, app.realClock.now())!);
     const form = await readForm(Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0), req.headers['content-type']);
     const signature = signatureOfForm(form);
-    const refusal = refusalOf(key, signature, app.clock.now());
+    const refusal = refusalOf(key, signature, app.realClock.now());
     if (refusal) return send(res, refusal);
     const email = await parseInboundEmail(form);
     const outcome = await receiveReply(orm.em.fork(), { ...deps, storage: storageFor(app.config), replyDomain: app.config.mail.replyDomain }, signature!.token, email);

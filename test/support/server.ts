@@ -16,6 +16,7 @@ export interface TestServer {
   wsUrl: string;
   databaseUrl: string;
   runtime: Runtime;
+  /** The test's clock; with env TEST_CLOCK=true and no clock given the server runs on the database's test clock instead. */
   clock: ManualClock;
   gql<R, V>(document: TypedDocumentNode<R, V>, variables?: V, options?: RequestOptions): Promise<ExecutionResult<R>>;
   stop(): Promise<void>;
@@ -62,7 +63,9 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     LOGIN_MAX_PER_IP: '10000',
     ...options.env,
   });
-  const clock = (options.clock as ManualClock | undefined) ?? new ManualClock(TEST_NOW);
+  // With TEST_CLOCK the runtime reads the clock from the database (setTestClock moves it), unless a test brings its own.
+  const onDatabaseClock = config.testClock && !options.clock;
+  const clock = onDatabaseClock ? undefined : ((options.clock as ManualClock | undefined) ?? new ManualClock(TEST_NOW));
   const runtime = await startRuntime({ config, role: options.role ?? 'all', clock });
   const url = runtime.url!;
   return {
@@ -70,7 +73,10 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     wsUrl: url.replace(/^http/, 'ws'),
     databaseUrl: database.url,
     runtime,
-    clock,
+    get clock(): ManualClock {
+      if (!clock) throw new Error('This server runs on the database test clock (TEST_CLOCK=true): move it with setTestClock');
+      return clock as ManualClock;
+    },
     gql: (document, variables, requestOptions) => postGraphql(url, { query: print(document), variables }, requestOptions),
     async stop() {
       await runtime.stop();

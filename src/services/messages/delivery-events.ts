@@ -14,6 +14,8 @@ export type DeliveryEventOutcome = 'updated' | 'unchanged' | 'unknown-message' |
 export interface WebhookDeps {
   logger: Logger;
   now(): Date;
+  /** Real time for the replay memory of signature tokens, as for the signature's timestamp (never a test clock). */
+  realNow(): Date;
 }
 
 interface Target {
@@ -89,7 +91,7 @@ export async function recordDeliveryEvent(em: EntityManager, deps: WebhookDeps, 
   const now = deps.now();
   const log = deps.logger.child({ event: event.name, messageId: event.messageId, providerMessageId: event.providerMessageId });
   return em.transactional(async (tx) => {
-    if (!(await consumeWebhookToken(tx, signatureToken, now))) return 'replayed';
+    if (!(await consumeWebhookToken(tx, signatureToken, deps.realNow()))) return 'replayed';
     if (event.kind === 'other') {
       log.debug('mail event ignored');
       return 'ignored';

@@ -156,7 +156,7 @@ export async function receiveReply(em: EntityManager, deps: InboundDeps, signatu
   let outcome: InboundOutcome;
   try {
     outcome = await em.transactional(async (tx): Promise<InboundOutcome> => {
-      if (!(await consumeWebhookToken(tx, signatureToken, now))) return { kind: 'replayed' };
+      if (!(await consumeWebhookToken(tx, signatureToken, deps.realNow()))) return { kind: 'replayed' };
       const id = await insertReply(tx, thread, origin, email, body, stored, now.toISOString());
       if (!id) return { kind: 'duplicate' };
       await publishEvent(tx, Topic.MESSAGE_ADDED, thread.administration_id, [id]);

@@ -1,0 +1,17 @@
+// The registry of daily work: every clock-driven task, in the order the daily-work job runs them.
+import { runDueImportSources } from '../imports/import-source-service';
+import type { DailyTask } from './daily-work';
+
+/**
+ * Add a task here to have it run every minute and right after setTestClock. Due imports come first: they are
+ * only started here (each runs as its own job), so the tasks after them do not wait for the bookkeeping.
+ */
+export const DAILY_TASKS: readonly DailyTask[] = [
+  {
+    name: 'import sources',
+    async run(ctx) {
+      const started = await runDueImportSources(ctx);
+      if (started > 0) ctx.logger.info({ started }, 'daily imports started');
+    },
+  },
+];
