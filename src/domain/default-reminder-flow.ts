@@ -67,8 +67,8 @@ export const DEFAULT_REMINDER_FLOW: readonly ReminderStepSpec[] = [
       SIGN_OFF,
   },
   {
-    key: 'COLLECTION',
-    name: 'Collection',
+    key: 'CASE',
+    name: 'Collection case',
     daysAfterDue: 56,
     action: ReminderAction.OPEN_CASE,
     appliesTo: DebtorScope.ALL,

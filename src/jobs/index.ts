@@ -7,12 +7,14 @@ import { importRunJob } from './imports';
 import { dailyWorkJob } from './daily-work';
 import { DAILY_WORK_JOB } from '../services/daily/daily-work';
 import { deliverMessageJob } from './messages';
+import { reminderRunJob } from './reminders';
 
 export function defineJobs(agenda: Agenda, app: AppServices, orm: MikroORM): void {
   defineJob(agenda, app.logger, purgeRateLimitsJob(app, orm));
   defineJob(agenda, app.logger, importRunJob(app, orm));
   defineJob(agenda, app.logger, dailyWorkJob(app, orm));
   defineJob(agenda, app.logger, deliverMessageJob(app, orm));
+  defineJob(agenda, app.logger, reminderRunJob(app, orm));
 }
 
 const RETIRED_IMPORT_SOURCES_JOB = 'imports:run-due-sources';

@@ -19,6 +19,8 @@ import { AdministrationMessagesResolver } from '../resolvers/messages/Administra
 import { MessageResolver } from '../resolvers/messages/MessageResolver';
 import { StandardMessageResolver } from '../resolvers/messages/StandardMessageResolver';
 import { PortalAccessResolver } from '../resolvers/portal/PortalAccessResolver';
+import { ReminderResolver } from '../resolvers/reminders/ReminderResolver';
+import { DebtorPlannedStepsResolver, InvoiceNextStepResolver } from '../resolvers/reminders/PlannedStepResolver';
 import { DebtorTimelineResolver, InvoiceTimelineResolver, TimelineEntryResolver } from '../resolvers/timeline/TimelineResolver';
 import { ClockResolver } from '../resolvers/clock/ClockResolver';
 import { pubSub } from './pubsub';
@@ -44,6 +46,10 @@ export const resolvers = [
   AdministrationMessagesResolver,
   // Customer portal
   PortalAccessResolver,
+  // Reminders
+  ReminderResolver,
+  InvoiceNextStepResolver,
+  DebtorPlannedStepsResolver,
   // Timelines
   InvoiceTimelineResolver,
   DebtorTimelineResolver,

@@ -6,7 +6,8 @@ import { centsToDecimal } from '../../domain/money';
 import { DebtorType_, DocumentType, InvoiceType, MoneyType } from '../../schema/types/ledger';
 import { AttentionReason } from '../../domain/attention';
 import { loadersFor, scopedKey } from '../../services/ledger/loaders';
-import { invoiceAttention, phaseOf } from '../../services/ledger/phases';
+import { invoiceAttention } from '../../services/ledger/phases';
+import { reminderLoadersFor } from '../../services/reminders/loaders';
 import { daysBetween, todayOf } from '../../services/ledger/today';
 import { notFound } from '../../schema/errors';
 
@@ -38,7 +39,9 @@ export class InvoiceResolver {
 
   @FieldResolver(() => String)
   async phase(@Ctx() ctx: RequestContext, @Root() invoice: Invoice): Promise<string> {
-    return phaseOf(invoice, await todayOf(ctx, invoice.administration.id));
+    const phase = await reminderLoadersFor(ctx).phase.load(scopedKey(invoice.administration.id, invoice.id));
+    if (!phase) throw notFound('Invoice not found');
+    return phase;
   }
 
   @FieldResolver(() => [AttentionReason])

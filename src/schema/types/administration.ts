@@ -1,5 +1,5 @@
 // GraphQL types of administrations and their settings.
-import { Field, ID, InputType, ObjectType, registerEnumType } from 'type-graphql';
+import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import {
   PortalAuthenticationLevel,
   PortalAuthenticationMethod,
@@ -27,6 +27,12 @@ export class AdministrationSettingsType {
   @Field(() => PortalAuthenticationMethod, { nullable: true }) portalSecondaryMethod!: PortalAuthenticationMethod | null;
   @Field(() => SensitiveAttachmentsPolicy) sensitiveAttachments!: SensitiveAttachmentsPolicy;
   @Field(() => String, { nullable: true }) emailSignature!: string | null;
+  @Field(() => String, { description: 'Time of day (HH:MM, in the administration time zone) of the daily reminder run; default 07:00.' })
+  reminderRunTime!: string;
+  @Field(() => Int, { description: 'Days before an installment is due that its alert email goes; default 3.' })
+  installmentAlertDays!: number;
+  @Field(() => Int, { description: 'Days an installment may be overdue before its plan is BREACHED; default 7.' })
+  installmentGraceDays!: number;
 }
 
 @InputType()
@@ -38,4 +44,7 @@ export class AdministrationSettingsInput {
   @Field(() => PortalAuthenticationMethod, { nullable: true }) portalSecondaryMethod?: PortalAuthenticationMethod | null;
   @Field(() => SensitiveAttachmentsPolicy, { nullable: true }) sensitiveAttachments?: SensitiveAttachmentsPolicy | null;
   @Field(() => String, { nullable: true }) emailSignature?: string | null;
+  @Field(() => String, { nullable: true }) reminderRunTime?: string | null;
+  @Field(() => Int, { nullable: true }) installmentAlertDays?: number | null;
+  @Field(() => Int, { nullable: true }) installmentGraceDays?: number | null;
 }

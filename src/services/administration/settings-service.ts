@@ -10,6 +10,7 @@ import {
   type SensitiveAttachmentsPolicy,
 } from '../../entities/AdministrationSettings';
 import { badInput } from '../../schema/errors';
+import { TIME_OF_DAY } from '../imports/schedule';
 
 export interface SettingsChange {
   paused?: boolean | null;
@@ -19,6 +20,9 @@ export interface SettingsChange {
   portalSecondaryMethod?: PortalAuthenticationMethod | null;
   sensitiveAttachments?: SensitiveAttachmentsPolicy | null;
   emailSignature?: string | null;
+  reminderRunTime?: string | null;
+  installmentAlertDays?: number | null;
+  installmentGraceDays?: number | null;
 }
 
 /** Levels at which a debtor must verify before (part of) the portal opens. */
@@ -52,6 +56,9 @@ export async function updateSettings(ctx: RequestContext, administrationId: stri
       change.portalSecondaryMethod === undefined ? settings.portalSecondaryMethod : change.portalSecondaryMethod,
     sensitiveAttachments: requireNotNull(change.sensitiveAttachments, 'sensitiveAttachments') ?? settings.sensitiveAttachments,
     emailSignature: change.emailSignature === undefined ? settings.emailSignature : change.emailSignature?.trim() || null,
+    reminderRunTime: requireNotNull(change.reminderRunTime, 'reminderRunTime') ?? settings.reminderRunTime,
+    installmentAlertDays: requireNotNull(change.installmentAlertDays, 'installmentAlertDays') ?? settings.installmentAlertDays,
+    installmentGraceDays: requireNotNull(change.installmentGraceDays, 'installmentGraceDays') ?? settings.installmentGraceDays,
   };
   // A pause with an end date is a pause; ending the pause drops its end date.
   if (change.pausedUntil && change.paused === undefined) next.paused = true;
@@ -70,6 +77,13 @@ export async function updateSettings(ctx: RequestContext, administrationId: stri
   }
   if (next.emailSignature && next.emailSignature.length > 2000) {
     throw badInput('emailSignature must be at most 2000 characters', 'emailSignature');
+  }
+  if (!TIME_OF_DAY.test(next.reminderRunTime)) throw badInput('reminderRunTime must be a time of day as HH:MM, e.g. 07:00', 'reminderRunTime');
+  if (!Number.isInteger(next.installmentAlertDays) || next.installmentAlertDays < 0 || next.installmentAlertDays > 60) {
+    throw badInput('installmentAlertDays must be 0 to 60', 'installmentAlertDays');
+  }
+  if (!Number.isInteger(next.installmentGraceDays) || next.installmentGraceDays < 0 || next.installmentGraceDays > 90) {
+    throw badInput('installmentGraceDays must be 0 to 90', 'installmentGraceDays');
   }
   em.assign(settings, next);
   await em.flush();

@@ -1,5 +1,6 @@
 // The registry of daily work: every clock-driven task, in the order the daily-work job runs them.
 import { runDueImportSources } from '../imports/import-source-service';
+import { startDueDailyRuns } from '../reminders/reminder-runs';
 import type { DailyTask } from './daily-work';
 
 /**
@@ -12,6 +13,13 @@ export const DAILY_TASKS: readonly DailyTask[] = [
     async run(ctx) {
       const started = await runDueImportSources(ctx);
       if (started > 0) ctx.logger.info({ started }, 'daily imports started');
+    },
+  },
+  {
+    name: 'reminder runs',
+    async run(ctx) {
+      const started = await startDueDailyRuns(ctx);
+      if (started > 0) ctx.logger.info({ started }, 'daily reminder runs started');
     },
   },
 ];

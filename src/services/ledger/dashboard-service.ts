@@ -6,7 +6,8 @@ import { AttentionReason } from '../../domain/attention';
 import { addTo, centsToDecimal, moneyPerCurrency } from '../../domain/money';
 import { importSourceFailing } from '../imports/import-source-service';
 import { loadAdministration } from './loaders';
-import { attentionSql, openPhaseSql, PHASES } from './phases';
+import { attentionSql, FIXED_PHASES, phaseSql } from './phases';
+import { loadFlow } from '../reminders/flow';
 import { execute } from './sql';
 import { todayOf } from './today';
 
@@ -25,12 +26,12 @@ export async function dashboard(ctx: RequestContext, administrationId: string) {
   const today = await todayOf(ctx, administrationId);
   const { currency: primary } = await loadAdministration(ctx, administrationId);
   // Phases and attention come from the rules in phases.ts, compiled to SQL: the dashboard cannot disagree with a list.
-  const [phaseSql, phaseBindings] = openPhaseSql(today);
+  const [phase, phaseBindings] = phaseSql(today);
   const [missingSql, missingBindings] = attentionSql(AttentionReason.MISSING_EMAIL, today);
   const [disputedSql, disputedBindings] = attentionSql(AttentionReason.DISPUTED, today);
   const groups = await execute<Group>(
     em,
-    `select ${phaseSql} as phase, i.currency,
+    `select ${phase} as phase, i.currency,
        count(*)::int as invoices,
        sum(i.open_amount)::text as open,
        coalesce(sum(i.open_amount) filter (where i.due_date < ?), 0)::text as overdue_open,
@@ -45,7 +46,12 @@ export async function dashboard(ctx: RequestContext, administrationId: string) {
   const open = new Map<string, bigint>();
   // Overdue money includes overdue invoices on hold: they are still late, just not chased.
   const overdue = new Map<string, bigint>();
-  const perPhase = new Map<string, { invoices: number; open: bigint }>(PHASES.map((p) => [p.key, { invoices: 0, open: 0n }]));
+  // In dashboard order: before the flow, its steps, any key an invoice reached under an earlier flow, after it.
+  const steps = (await loadFlow(em, administrationId)).map((s) => ({ key: s.key, label: s.name }));
+  const known = new Set([...FIXED_PHASES.before, ...steps, ...FIXED_PHASES.after].map((p) => p.key));
+  const earlier = [...new Set(groups.map((g) => g.phase))].filter((key) => !known.has(key)).map((key) => ({ key, label: key }));
+  const phases = [...FIXED_PHASES.before, ...steps, ...earlier, ...FIXED_PHASES.after];
+  const perPhase = new Map<string, { invoices: number; open: bigint }>(phases.map((p) => [p.key, { invoices: 0, open: 0n }]));
   let missingEmail = 0;
   let disputed = 0;
   for (const g of groups) {
@@ -60,7 +66,7 @@ export async function dashboard(ctx: RequestContext, administrationId: string) {
   }
   const money = (cents: bigint) => ({ amount: centsToDecimal(cents), currency: primary });
   return {
-    phases: PHASES.map(({ key, label }) => ({
+    phases: phases.map(({ key, label }) => ({
       key,
       label,
       invoiceCount: perPhase.get(key)!.invoices,

@@ -1,4 +1,5 @@
 // Invoices: listing with filters, reading, putting on hold.
+import type { EntityManager } from '@mikro-orm/postgresql';
 import type { RequestContext } from '../../context';
 import { tenantEm } from '../../context';
 import { Invoice, InvoiceStatus } from '../../entities/Invoice';
@@ -6,8 +7,8 @@ import { isUuid } from '../../auth/tenant-source';
 import { badInput, notFound } from '../../schema/errors';
 import type { AttentionReason } from '../../domain/attention';
 import { listPage, validDateAndId, type ListSpec, type Page } from '../lists/list-page';
-import { PHASE_KEYS, wherePhase, whereInvoiceAttention, type PhaseKey } from './phases';
-import { knex, likePattern } from './sql';
+import { FIXED_PHASE_KEYS, wherePhase, whereInvoiceAttention } from './phases';
+import { execute, knex, likePattern } from './sql';
 import { todayOf } from './today';
 
 export interface InvoiceFilterInput {
@@ -30,6 +31,17 @@ const INVOICE_LIST: ListSpec<Invoice> = {
 };
 
 /** Invoices of an administration by due date, then id; every filter narrows the same query. */
+/** A key of the flow's steps, or one an invoice reached under an earlier flow. */
+async function isStepPhase(em: EntityManager, administrationId: string, key: string): Promise<boolean> {
+  const rows = await execute(
+    em,
+    `select 1 from reminder_steps where administration_id = ? and key = ?
+     union all select 1 from invoices where administration_id = ? and reminder_step_key = ? limit 1`,
+    [administrationId, key, administrationId, key],
+  );
+  return rows.length > 0;
+}
+
 export async function listInvoices(
   ctx: RequestContext,
   administrationId: string,
@@ -43,8 +55,8 @@ export async function listInvoices(
   const f = filter ?? {};
   if (f.status) base.where('i.status', f.status);
   if (f.phase) {
-    if (!PHASE_KEYS.has(f.phase)) throw badInput(`Unknown phase '${f.phase}'`, 'phase');
-    wherePhase(base, f.phase as PhaseKey, today);
+    if (!FIXED_PHASE_KEYS.has(f.phase) && !(await isStepPhase(em, administrationId, f.phase))) throw badInput(`Unknown phase '${f.phase}'`, 'phase');
+    wherePhase(base, f.phase, today);
   }
   if (f.debtorId) {
     if (!isUuid(f.debtorId)) throw badInput('debtorId is not a valid id', 'debtorId');

@@ -1,6 +1,6 @@
-// Where an invoice stands (its phase) and why it needs attention, each written once as data. The same rule is
-// evaluated in JavaScript (one invoice), compiled to a WHERE clause (lists) and to a CASE expression (the dashboard),
-// so the three can never disagree. Later areas (reminder steps, cases, payment plans) add rules here.
+// Where an invoice stands (its phase) and why it needs attention, each written once. The phase is one SQL CASE
+// expression that the dashboard, the lists and the invoice's own field all use; attention rules are data evaluated
+// in JavaScript (one invoice) and compiled to SQL (lists, the dashboard), so neither can disagree with itself.
 import type { Knex } from '@mikro-orm/knex';
 import type { Debtor } from '../../entities/Debtor';
 import { InvoiceStatus, type Invoice } from '../../entities/Invoice';
@@ -17,22 +17,64 @@ interface Condition {
 
 type InvoiceFacts = Pick<Invoice, 'status' | 'onHold' | 'dueDate'>;
 
-/** Open phases in dashboard order. The conditions exclude each other, so every open invoice is in exactly one. */
-export const PHASES = [
-  { key: 'NOT_DUE', label: 'Not due yet', when: { status: InvoiceStatus.OPEN, onHold: false, overdue: false } },
-  { key: 'OVERDUE', label: 'Overdue', when: { status: InvoiceStatus.OPEN, onHold: false, overdue: true } },
-  { key: 'ON_HOLD', label: 'On hold', when: { status: InvoiceStatus.OPEN, onHold: true } },
-] as const satisfies readonly { key: string; label: string; when: Condition }[];
+/** Facts that live in other tables, as SQL over `i`: one probe of a primary key each. */
+export const IN_OPEN_CASE_SQL = `exists (select 1 from cases c where c.id = i.case_id and c.status = 'OPEN')`;
+export const IN_ACTIVE_PLAN_SQL =
+  `(exists (select 1 from payment_plans p where p.id = i.payment_plan_id and p.status = 'ACTIVE')` +
+  ` or exists (select 1 from cases c where c.id = i.case_id and c.status = 'PAYMENT_PLAN'))`;
 
-const CLOSED_PHASES = [
-  { key: InvoiceStatus.PAID, when: { status: InvoiceStatus.PAID } },
-  { key: InvoiceStatus.CANCELLED, when: { status: InvoiceStatus.CANCELLED } },
-] as const;
+/** The phase of `i` as one CASE expression, arms in precedence order; a step's phase is the key of the step it reached. */
+const PHASE_ARMS: readonly { key: string | null; sql: string }[] = [
+  { key: InvoiceStatus.PAID, sql: `i.status = 'PAID'` },
+  { key: InvoiceStatus.CANCELLED, sql: `i.status = 'CANCELLED'` },
+  { key: 'ON_HOLD', sql: 'i.on_hold' },
+  { key: 'COLLECTION', sql: IN_OPEN_CASE_SQL },
+  { key: 'PAYMENT_PLAN', sql: IN_ACTIVE_PLAN_SQL },
+  { key: null, sql: 'i.reminder_step_key is not null' },
+  { key: 'OVERDUE', sql: 'i.due_date < ?' },
+];
 
-const ALL_PHASES: readonly { key: PhaseKey; when: Condition }[] = [...PHASES, ...CLOSED_PHASES];
+/** The open phases that are not steps of the flow, with the place of the flow's steps among them (dashboard order). */
+export const FIXED_PHASES = {
+  before: [
+    { key: 'NOT_DUE', label: 'Not due yet' },
+    { key: 'OVERDUE', label: 'Overdue' },
+  ],
+  after: [
+    { key: 'PAYMENT_PLAN', label: 'Payment plan' },
+    { key: 'COLLECTION', label: 'Collection' },
+    { key: 'ON_HOLD', label: 'On hold' },
+  ],
+} as const;
 
-export type PhaseKey = (typeof PHASES)[number]['key'] | (typeof CLOSED_PHASES)[number]['key'];
-export const PHASE_KEYS = new Set<string>(ALL_PHASES.map((p) => p.key));
+/** Keys a phase filter accepts besides the keys of the administration's flow. */
+export const FIXED_PHASE_KEYS = new Set<string>([
+  ...FIXED_PHASES.before.map((p) => p.key),
+  ...FIXED_PHASES.after.map((p) => p.key),
+  InvoiceStatus.PAID,
+  InvoiceStatus.CANCELLED,
+]);
+
+/**
+ * `case when … end`: the phase of `i` (the one rule: the dashboard groups by it, a list filters on it, an
+ * invoice's phase field reads it), so every invoice is in exactly one phase and the three cannot disagree.
+ */
+export function phaseSql(today: string): [string, unknown[]] {
+  const bindings: unknown[] = [];
+  const arms = PHASE_ARMS.map((arm) => {
+    if (arm.sql.includes('?')) bindings.push(today);
+    if (arm.key === null) return `when ${arm.sql} then i.reminder_step_key`;
+    bindings.push(arm.key);
+    return `when ${arm.sql} then ?`;
+  });
+  bindings.push('NOT_DUE');
+  return [`(case ${arms.join(' ')} else ? end)`, bindings];
+}
+
+export function wherePhase(qb: Knex.QueryBuilder, phase: string, today: string): void {
+  const [sql, bindings] = phaseSql(today);
+  qb.whereRaw(`${sql} = ?`, [...bindings, phase] as Knex.RawBinding[]);
+}
 
 /** Only open invoices need attention; a paid one is done. */
 const ATTENTION_RULES = [
@@ -65,28 +107,6 @@ function sqlOf(when: Condition, today: string): [string, unknown[]] {
   }
   if (when.debtorHasEmail !== undefined) parts.push(when.debtorHasEmail ? 'd.email is not null' : 'd.email is null');
   return [parts.length > 0 ? `(${parts.join(' and ')})` : 'true', bindings];
-}
-
-export function phaseOf(invoice: InvoiceFacts, today: string): PhaseKey {
-  const phase = ALL_PHASES.find((p) => holds(p.when, invoice, null, today));
-  if (!phase) throw new Error(`no phase for invoice status ${invoice.status}`);
-  return phase.key;
-}
-
-export function wherePhase(qb: Knex.QueryBuilder, phase: PhaseKey, today: string): void {
-  const rule = ALL_PHASES.find((p) => p.key === phase)!;
-  qb.whereRaw(...(sqlOf(rule.when, today) as [string, Knex.RawBinding[]]));
-}
-
-/** `case when … then 'ON_HOLD' … end`: the open phase of `i`, null for closed invoices. */
-export function openPhaseSql(today: string): [string, unknown[]] {
-  const bindings: unknown[] = [];
-  const arms = PHASES.map((p) => {
-    const [sql, values] = sqlOf(p.when, today);
-    bindings.push(...values, p.key);
-    return `when ${sql} then ?`;
-  });
-  return [`(case ${arms.join(' ')} end)`, bindings];
 }
 
 export function invoiceAttention(invoice: InvoiceFacts, debtor: Pick<Debtor, 'email'>, today: string): AttentionReason[] {

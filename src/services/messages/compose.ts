@@ -9,8 +9,14 @@ export interface Composition {
   signature: string | null;
   /** A paragraph added after the body (where an invoice's documents can be found), before the signature. */
   notice?: string | null;
-  senderName: string;
+  /** The user on whose behalf it goes; null for the administration's own mail (reminders). */
+  senderName: string | null;
   administrationName: string;
+  /**
+   * Parts with a richer HTML form than their text (a table of invoices): the body holds each key as a paragraph of
+   * its own; the text part gets `text`, the HTML part `html` (escaped text where the key is not a paragraph alone).
+   */
+  blocks?: Record<string, { text: string; html: string }>;
   fromAddress: string;
   replyTo: string;
   tags: string[];
@@ -47,16 +53,25 @@ export function normalizeNewlines(text: string): string {
   return text.replace(/\r\n?/g, '\n');
 }
 
+function withBlocks(body: string, blocks: Composition['blocks'], html: boolean): string {
+  let out = body;
+  for (const [key, block] of Object.entries(blocks ?? {})) {
+    out = html ? out.replaceAll(`<p>${key}</p>`, block.html).replaceAll(key, escapeHtml(block.text)) : out.replaceAll(key, block.text);
+  }
+  return out;
+}
+
 export function composeEmail(c: Composition): RenderedEmail {
-  const body = [normalizeNewlines(c.body).trim(), c.notice?.trim()].filter(Boolean).join('\n\n');
+  const marked = [normalizeNewlines(c.body).trim(), c.notice?.trim()].filter(Boolean).join('\n\n');
+  const body = withBlocks(marked, c.blocks, false);
   const signature = c.signature ? normalizeNewlines(c.signature).trim() : '';
   const text = signature ? `${body}\n\n${signature}\n` : `${body}\n`;
   const signatureHtml = signature ? `\n<div class="signature">${textToHtml(signature)}</div>` : '';
   const html =
     `<!doctype html>\n<html><head><meta charset="utf-8"><title>${escapeHtml(c.subject)}</title></head>\n` +
-    `<body style="font-family: Arial, Helvetica, sans-serif; font-size: 14px; line-height: 1.5">\n${textToHtml(body)}${signatureHtml}\n</body></html>\n`;
+    `<body style="font-family: Arial, Helvetica, sans-serif; font-size: 14px; line-height: 1.5">\n${withBlocks(textToHtml(marked), c.blocks, true)}${signatureHtml}\n</body></html>\n`;
   return {
-    from: formatMailbox(`${c.senderName} via ${c.administrationName}`, c.fromAddress),
+    from: formatMailbox(c.senderName ? `${c.senderName} via ${c.administrationName}` : c.administrationName, c.fromAddress),
     replyTo: c.replyTo,
     text,
     html,

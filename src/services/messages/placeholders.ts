@@ -6,13 +6,14 @@ export type Placeholder = (typeof PLACEHOLDERS)[number];
 export type PlaceholderValues = Partial<Record<Placeholder, string>>;
 
 const KNOWN = new Set<string>(PLACEHOLDERS);
-const PATTERN = /\{\{\s*([^{}]*?)\s*\}\}/g;
+export const PLACEHOLDER_PATTERN = /\{\{\s*([^{}]*?)\s*\}\}/g;
 
 /** Refuses a template naming a placeholder we do not know, so a typo is caught when it is saved, not when it is sent. */
-export function assertKnownPlaceholders(template: string, field: string): void {
-  for (const [, name] of template.matchAll(PATTERN)) {
-    if (!KNOWN.has(name)) {
-      throw badInput(`Unknown placeholder {{${name}}} in ${field}; known are ${PLACEHOLDERS.map((p) => `{{${p}}}`).join(', ')}`, field);
+export function assertKnownPlaceholders(template: string, field: string, known: readonly string[] = PLACEHOLDERS): void {
+  const set = known === PLACEHOLDERS ? KNOWN : new Set(known);
+  for (const [, name] of template.matchAll(PLACEHOLDER_PATTERN)) {
+    if (!set.has(name)) {
+      throw badInput(`Unknown placeholder {{${name}}} in ${field}; known are ${known.map((p) => `{{${p}}}`).join(', ')}`, field);
     }
   }
 }
@@ -22,9 +23,14 @@ export function assertKnownPlaceholders(template: string, field: string): void {
  * a value such as a debtor named `<b>Jansen & Zn</b>` shows literally there too. A placeholder without a
  * value for this target (an invoice's number in a message about a debtor) is bad input, not an empty gap.
  */
-export function fillPlaceholders(template: string, values: PlaceholderValues, field: string): string {
-  assertKnownPlaceholders(template, field);
-  return template.replace(PATTERN, (_match, name: Placeholder) => {
+export function fillPlaceholders(
+  template: string,
+  values: Partial<Record<string, string>>,
+  field: string,
+  known: readonly string[] = PLACEHOLDERS,
+): string {
+  assertKnownPlaceholders(template, field, known);
+  return template.replace(PLACEHOLDER_PATTERN, (_match, name: string) => {
     const value = values[name];
     if (value === undefined) throw badInput(`{{${name}}} in ${field} needs a message about an ${name.split('.')[0]}`, field);
     return value;

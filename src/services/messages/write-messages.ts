@@ -29,7 +29,7 @@ export interface NewMessage {
 export async function insertOutboundMessages(
   em: EntityManager,
   administrationId: string,
-  senderId: string,
+  senderId: string | null,
   now: Date,
   messages: NewMessage[],
 ): Promise<Message[]> {

@@ -117,6 +117,25 @@ export const TIMELINE_SOURCES: readonly TimelineSource[] = [
     summary: (data) => `Reply received: ${text(data, 'subject')}`,
   },
   {
+    // The step an invoice reached, with the email that listed it (that email is on the debtor's timeline itself).
+    kind: TimelineKind.REMINDER_SENT,
+    rank: 1,
+    table: 'reminder_sends as rs',
+    alias: 'rs',
+    narrow: (query) => query.leftJoin('messages as m', 'm.id', 'rs.message_id'),
+    on: { invoice: (query, id) => query.where('rs.invoice_id', id) },
+    columns: {
+      sourceId: 'rs.id',
+      at: 'rs.created_at',
+      messageId: 'rs.message_id',
+      data: `jsonb_build_object('step', rs.step_key, 'to', m."to", 'subject', m.subject)`,
+    },
+    summary: (data) => {
+      const to = texts(data, 'to');
+      return `Reminder ${text(data, 'step')} ${to.length > 0 ? `sent to ${to.join(', ')}` : 'written, not emailed'}: ${text(data, 'subject')}`;
+    },
+  },
+  {
     kind: TimelineKind.PAYMENT,
     rank: 1,
     table: 'payments as p',

@@ -1,0 +1,244 @@
+// One reminder run of one administration: every invoice whose next step has come gets it, exactly once.
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { RequestContext } from '../../context';
+import { rootEmOf } from '../../context';
+import { todayIn } from '../../clock';
+import { MessageStatus, TargetType } from '../../entities/Message';
+import { ReminderAction } from '../../entities/ReminderStep';
+import { RunStatus } from '../../entities/ReminderRun';
+import { isEmailAddress } from '../../domain/email-address';
+import { letterDeadlineFor } from '../../domain/fourteen-day-letter';
+import { execute, executeBulk } from '../ledger/sql';
+import { queueDeliveries } from '../messages/delivery';
+import { insertOutboundMessages, type NewMessage } from '../messages/write-messages';
+import { openCases } from '../cases/open-cases';
+import { DUE_STEPS_SQL, type PlannedRow } from './planned-steps';
+import { renderReminder, type ReminderInvoice } from './render-reminder';
+import { isPausedOn } from './pause';
+
+interface RunContext {
+  administrationId: string;
+  name: string;
+  timeZone: string;
+  signature: string | null;
+  paused: boolean;
+  pausedUntil: string | null;
+}
+
+interface Group {
+  debtorId: string;
+  step: PlannedRow;
+  invoiceIds: string[];
+}
+
+interface InvoiceRow {
+  id: string;
+  number: string;
+  due_date: string;
+  open_amount: string;
+  currency: string;
+}
+
+interface DebtorRow {
+  id: string;
+  name: string;
+  email: string | null;
+  portal_access_token: string;
+}
+
+export interface RunCounts {
+  invoicesSelected: number;
+  messagesQueued: number;
+  casesOpened: number;
+}
+
+/** Serialises runs of one administration (two workers, a daily and a manual run): the second finds nothing due. */
+const RUN_LOCK_SQL = `select pg_advisory_xact_lock(hashtext('reminders:' || ?))`;
+
+/**
+ * Runs the run `runId` once: marks it RUNNING, does all its work in one transaction, and records the outcome. A
+ * worker that dies mid-run leaves the run RUNNING and its job to be taken up again: the transaction rolled back,
+ * so the next attempt starts from scratch and the unique (invoice, step) row keeps anything from going twice.
+ */
+export async function executeReminderRun(ctx: RequestContext, runId: string): Promise<void> {
+  const em = rootEmOf(ctx).fork();
+  const [run] = await execute<{ administration_id: string }>(
+    em,
+    `update reminder_runs set status = 'RUNNING', started_at = coalesce(started_at, ?::timestamptz)
+      where id = ? and status in ('QUEUED', 'RUNNING') returning administration_id`,
+    [ctx.clock.now().toISOString(), runId],
+  );
+  if (!run) return;
+  try {
+    const counts = await em.transactional((tx) => runInTransaction(ctx, tx, runId, run.administration_id));
+    await execute(
+      em,
+      `update reminder_runs set status = ?, finished_at = ?::timestamptz, invoices_selected = ?, messages_queued = ?, cases_opened = ? where id = ?`,
+      [RunStatus.SUCCEEDED, ctx.clock.now().toISOString(), counts.invoicesSelected, counts.messagesQueued, counts.casesOpened, runId],
+    );
+  } catch (error) {
+    ctx.logger.error({ err: error, runId }, 'reminder run failed');
+    await execute(em, `update reminder_runs set status = ?, finished_at = ?::timestamptz, error = ? where id = ?`, [
+      RunStatus.FAILED,
+      ctx.clock.now().toISOString(),
+      error instanceof Error ? error.message : String(error),
+      runId,
+    ]);
+  }
+}
+
+async function runInTransaction(ctx: RequestContext, em: EntityManager, runId: string, administrationId: string): Promise<RunCounts> {
+  await execute(em, RUN_LOCK_SQL, [administrationId]);
+  const [admin] = await execute<RunContext>(
+    em,
+    `select a.id as "administrationId", a.name, a.time_zone as "timeZone", s.email_signature as signature, s.paused, s.paused_until::text as "pausedUntil"
+       from administrations a join administration_settings s on s.administration_id = a.id where a.id = ?`,
+    [administrationId],
+  );
+  const today = todayIn(ctx.clock, admin.timeZone);
+  if (isPausedOn(admin, today)) return { invoicesSelected: 0, messagesQueued: 0, casesOpened: 0 };
+  const due = await execute<PlannedRow>(em, DUE_STEPS_SQL, [today, administrationId, today]);
+  if (due.length === 0) return { invoicesSelected: 0, messagesQueued: 0, casesOpened: 0 };
+
+  // The unique (invoice, step) row: whatever another run already wrote is skipped here, never sent twice.
+  const claimed = await executeBulk<{ invoice_id: string }>(
+    em,
+    `insert into reminder_sends (id, administration_id, invoice_id, step_key, action, run_id, sent_on, created_at)
+     select gen_random_uuid(), ?::uuid, r.invoice_id, r.key, r.action::reminder_action, ?::uuid, ?::date, ?::timestamptz
+       from jsonb_to_recordset(?::jsonb) as r(invoice_id uuid, key text, action text)
+     on conflict (invoice_id, step_key) do nothing
+     returning invoice_id`,
+    [administrationId, runId, today, ctx.clock.now().toISOString(), JSON.stringify(due.map((d) => ({ invoice_id: d.invoice_id, key: d.key, action: d.action })))],
+  );
+  const claimedIds = new Set(claimed.map((c) => c.invoice_id));
+  const groups = groupByDebtorAndStep(due.filter((d) => claimedIds.has(d.invoice_id)));
+  const letterDeadline = letterDeadlineFor(today);
+
+  const caseGroups = groups.filter((g) => g.step.action === ReminderAction.OPEN_CASE);
+  const opened = await openCases(em, {
+    administrationId,
+    now: ctx.clock.now(),
+    today,
+    groups: caseGroups.map((g) => ({ debtorId: g.debtorId, invoiceIds: g.invoiceIds })),
+  });
+  const caseOfInvoice = new Map(opened.flatMap((c) => c.invoiceIds.map((id) => [id, c.caseId] as const)));
+
+  const messages = await writeReminderMessages(ctx, em, admin, groups, letterDeadline, caseOfInvoice);
+  const messageOfInvoice = new Map(groups.flatMap((g, i) => g.invoiceIds.map((id) => [id, messages[i]] as const)));
+  await executeBulk(
+    em,
+    `update reminder_sends r set message_id = x.message_id, case_id = x.case_id
+       from jsonb_to_recordset(?::jsonb) as x(invoice_id uuid, step_key text, message_id uuid, case_id uuid)
+      where r.invoice_id = x.invoice_id and r.step_key = x.step_key`,
+    [
+      JSON.stringify(
+        groups.flatMap((g) =>
+          g.invoiceIds.map((id) => ({ invoice_id: id, step_key: g.step.key, message_id: messageOfInvoice.get(id)?.id ?? null, case_id: caseOfInvoice.get(id) ?? null })),
+        ),
+      ),
+    ],
+  );
+  // Each invoice is now at its step (its phase); a 14-day letter also starts its term.
+  await executeBulk(
+    em,
+    `update invoices i set reminder_step_key = x.key, reminder_step_days = x.days,
+            letter_deadline = case when x.letter then ?::date else i.letter_deadline end, updated_at = ?::timestamptz
+       from jsonb_to_recordset(?::jsonb) as x(id uuid, key text, days int, letter boolean)
+      where i.id = x.id and i.administration_id = ?::uuid`,
+    [
+      letterDeadline,
+      ctx.clock.now().toISOString(),
+      JSON.stringify(
+        groups.flatMap((g) =>
+          g.invoiceIds.map((id) => ({ id, key: g.step.key, days: g.step.days_after_due, letter: g.step.action === ReminderAction.FOURTEEN_DAY_LETTER })),
+        ),
+      ),
+      administrationId,
+    ],
+  );
+  return {
+    invoicesSelected: claimedIds.size,
+    // One per debtor and step, emailed or (no usable address) written as NOT_EMAILED.
+    messagesQueued: messages.length,
+    casesOpened: opened.length,
+  };
+}
+
+function groupByDebtorAndStep(rows: PlannedRow[]): Group[] {
+  const groups = new Map<string, Group>();
+  for (const row of rows) {
+    const key = `${row.debtor_id}:${row.key}`;
+    const group = groups.get(key) ?? { debtorId: row.debtor_id, step: row, invoiceIds: [] };
+    group.invoiceIds.push(row.invoice_id);
+    groups.set(key, group);
+  }
+  return [...groups.values()];
+}
+
+/** One message per group, about the debtor (or the case a step opened), written with its delivery job. */
+async function writeReminderMessages(
+  ctx: RequestContext,
+  em: EntityManager,
+  admin: RunContext,
+  groups: Group[],
+  letterDeadline: string,
+  caseOfInvoice: Map<string, string>,
+) {
+  const [steps, invoices, debtors] = await Promise.all([
+    execute<{ key: string; subject: string; body: string }>(em, 'select key, subject, body from reminder_steps where administration_id = ?', [admin.administrationId]),
+    executeBulk<InvoiceRow>(
+      em,
+      `select id, number, due_date::text, open_amount::text, currency from invoices
+        where administration_id = ?::uuid and id in (select jsonb_array_elements_text(?::jsonb)::uuid) order by due_date, number`,
+      [admin.administrationId, JSON.stringify(groups.flatMap((g) => g.invoiceIds))],
+    ),
+    executeBulk<DebtorRow>(
+      em,
+      `select id, name, email, portal_access_token from debtors where administration_id = ?::uuid and id in (select jsonb_array_elements_text(?::jsonb)::uuid)`,
+      [admin.administrationId, JSON.stringify([...new Set(groups.map((g) => g.debtorId))])],
+    ),
+  ]);
+  const stepByKey = new Map(steps.map((s) => [s.key, s]));
+  const invoiceById = new Map(invoices.map((i) => [i.id, i]));
+  const debtorById = new Map(debtors.map((d) => [d.id, d]));
+  const drafts: NewMessage[] = groups.map((group) => {
+    const debtor = debtorById.get(group.debtorId)!;
+    const step = stepByKey.get(group.step.key)!;
+    const listed: ReminderInvoice[] = group.invoiceIds
+      .map((id) => invoiceById.get(id)!)
+      .sort((a, b) => a.due_date.localeCompare(b.due_date) || a.number.localeCompare(b.number))
+      .map((i) => ({ number: i.number, dueDate: i.due_date, openAmount: BigInt(i.open_amount), currency: i.currency }));
+    const action = group.step.action as ReminderAction;
+    const rendered = renderReminder(ctx, {
+      step: { key: group.step.key, action, subject: step.subject, body: step.body },
+      administrationName: admin.name,
+      signature: admin.signature,
+      debtor: { name: debtor.name, portalAccessToken: debtor.portal_access_token },
+      invoices: listed,
+      letterDeadline: action === ReminderAction.FOURTEEN_DAY_LETTER ? letterDeadline : null,
+    });
+    const address = debtor.email?.trim() ?? '';
+    const emailable = isEmailAddress(address);
+    const caseId = caseOfInvoice.get(group.invoiceIds[0]);
+    return {
+      threadToken: rendered.token,
+      targetType: caseId ? TargetType.CASE : TargetType.DEBTOR,
+      targetId: caseId ?? group.debtorId,
+      debtorId: group.debtorId,
+      // About the debtor (or case), not one invoice: each invoice shows the reminder as its REMINDER_SENT entry.
+      invoiceId: null,
+      to: emailable ? [address] : [],
+      cc: [],
+      bcc: [],
+      subject: rendered.subject,
+      body: rendered.body,
+      status: emailable ? MessageStatus.QUEUED : MessageStatus.NOT_EMAILED,
+      email: emailable ? rendered.email : null,
+      failureReason: emailable ? null : address ? `The debtor's email address '${address}' is not valid` : 'The debtor has no email address',
+      attachments: [],
+    };
+  });
+  const messages = await insertOutboundMessages(em, admin.administrationId, null, ctx.clock.now(), drafts);
+  await queueDeliveries(em, ctx.config, admin.administrationId, messages.filter((m) => m.status === MessageStatus.QUEUED));
+  return messages;
+}
