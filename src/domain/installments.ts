@@ -2,6 +2,19 @@
 
 export type InstallmentInterval = 'WEEKLY' | 'MONTHLY';
 
+/** Where an installment stands on a day (derived, never stored). */
+export enum InstallmentStatus {
+  PENDING = 'PENDING',
+  PAID = 'PAID',
+  /** Not paid in full and its due date is past. */
+  OVERDUE = 'OVERDUE',
+}
+
+export function installmentStatus(installment: { amount: bigint; paidAmount: bigint; dueDate: string }, today: string): InstallmentStatus {
+  if (installment.paidAmount >= installment.amount) return InstallmentStatus.PAID;
+  return installment.dueDate < today ? InstallmentStatus.OVERDUE : InstallmentStatus.PENDING;
+}
+
 export interface PlannedInstallment {
   /** 1 for the first. */
   number: number;

@@ -19,6 +19,7 @@ import { ReminderRun } from './ReminderRun';
 import { ReminderSend } from './ReminderSend';
 import { Case } from './Case';
 import { Installment, PaymentPlan } from './PaymentPlan';
+import { PaymentPlanItem } from './PaymentPlanItem';
 import { User } from './User';
 
 export const entities = [
@@ -45,6 +46,7 @@ export const entities = [
   Case,
   PaymentPlan,
   Installment,
+  PaymentPlanItem,
 ];
 export {
   Administration,
@@ -70,4 +72,5 @@ export {
   Case,
   PaymentPlan,
   Installment,
+  PaymentPlanItem,
 };

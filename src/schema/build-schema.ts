@@ -23,6 +23,11 @@ import { ReminderResolver } from '../resolvers/reminders/ReminderResolver';
 import { DebtorPlannedStepsResolver, InvoiceNextStepResolver } from '../resolvers/reminders/PlannedStepResolver';
 import { DebtorTimelineResolver, InvoiceTimelineResolver, TimelineEntryResolver } from '../resolvers/timeline/TimelineResolver';
 import { ClockResolver } from '../resolvers/clock/ClockResolver';
+import {
+  AdministrationPaymentPlansResolver,
+  InvoicePaymentPlanResolver,
+  PaymentPlanResolver,
+} from '../resolvers/payment-plans/PaymentPlanResolver';
 import { pubSub } from './pubsub';
 import { DateTimeScalar } from './scalars';
 
@@ -50,6 +55,10 @@ export const resolvers = [
   ReminderResolver,
   InvoiceNextStepResolver,
   DebtorPlannedStepsResolver,
+  // Payment plans
+  PaymentPlanResolver,
+  AdministrationPaymentPlansResolver,
+  InvoicePaymentPlanResolver,
   // Timelines
   InvoiceTimelineResolver,
   DebtorTimelineResolver,

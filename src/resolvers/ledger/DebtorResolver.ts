@@ -7,6 +7,7 @@ import { AddressType, DebtorType_, InvoiceConnection, MoneyType } from '../../sc
 import { AttentionReason } from '../../domain/attention';
 import { loadAdministration, loadersFor, scopedKey } from '../../services/ledger/loaders';
 import { listInvoices } from '../../services/ledger/invoice-service';
+import { planLoadersFor } from '../../services/payment-plans/loaders';
 
 @Resolver(() => DebtorType_)
 export class DebtorResolver {
@@ -53,11 +54,16 @@ export class DebtorResolver {
   async attentionReasons(@Ctx() ctx: RequestContext, @Root() debtor: Debtor): Promise<AttentionReason[]> {
     const loaders = loadersFor(ctx);
     const key = scopedKey(debtor.administration.id, debtor.id);
-    const [unreadReply, disputed] = await Promise.all([loaders.debtorHasUnreadReply.load(key), loaders.debtorHasDisputed.load(key)]);
+    const [unreadReply, disputed, planBreached] = await Promise.all([
+      loaders.debtorHasUnreadReply.load(key),
+      loaders.debtorHasDisputed.load(key),
+      planLoadersFor(ctx).debtorHasBreachedPlan.load(key),
+    ]);
     const reasons: AttentionReason[] = [];
     if (!debtor.email) reasons.push(AttentionReason.MISSING_EMAIL);
     if (debtor.emailBouncedAt) reasons.push(AttentionReason.EMAIL_BOUNCED);
     if (unreadReply) reasons.push(AttentionReason.UNREAD_REPLY);
+    if (planBreached) reasons.push(AttentionReason.PAYMENT_PLAN_BREACHED);
     if (disputed) reasons.push(AttentionReason.DISPUTED);
     return reasons;
   }

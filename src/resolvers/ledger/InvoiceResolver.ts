@@ -10,6 +10,8 @@ import { invoiceAttention } from '../../services/ledger/phases';
 import { reminderLoadersFor } from '../../services/reminders/loaders';
 import { daysBetween, todayOf } from '../../services/ledger/today';
 import { notFound } from '../../schema/errors';
+import { PaymentPlanStatus } from '../../entities/PaymentPlan';
+import { planLoadersFor } from '../../services/payment-plans/loaders';
 
 @Resolver(() => InvoiceType)
 export class InvoiceResolver {
@@ -48,11 +50,13 @@ export class InvoiceResolver {
   async attentionReasons(@Ctx() ctx: RequestContext, @Root() invoice: Invoice): Promise<AttentionReason[]> {
     if (invoice.status !== InvoiceStatus.OPEN) return [];
     const administrationId = invoice.administration.id;
-    const [debtor, today] = await Promise.all([
+    const [debtor, today, plan] = await Promise.all([
       loadersFor(ctx).debtor.load(scopedKey(administrationId, invoice.debtor.id)),
       todayOf(ctx, administrationId),
+      invoice.paymentPlan ? planLoadersFor(ctx).plan.load(scopedKey(administrationId, invoice.paymentPlan.id)) : null,
     ]);
-    return invoiceAttention(invoice, debtor ?? { email: null }, today);
+    const facts = { status: invoice.status, onHold: invoice.onHold, dueDate: invoice.dueDate, planBreached: plan?.status === PaymentPlanStatus.BREACHED };
+    return invoiceAttention(facts, debtor ?? { email: null }, today);
   }
 
   @FieldResolver(() => [DocumentType])

@@ -1,5 +1,6 @@
 // The registry of daily work: every clock-driven task, in the order the daily-work job runs them.
 import { runDueImportSources } from '../imports/import-source-service';
+import { checkPaymentPlans } from '../payment-plans/daily-plans';
 import { startDueDailyRuns } from '../reminders/reminder-runs';
 import type { DailyTask } from './daily-work';
 
@@ -13,6 +14,14 @@ export const DAILY_TASKS: readonly DailyTask[] = [
     async run(ctx) {
       const started = await runDueImportSources(ctx);
       if (started > 0) ctx.logger.info({ started }, 'daily imports started');
+    },
+  },
+  {
+    // Before the reminder runs: an invoice whose plan is breached today is back in today's run.
+    name: 'payment plans',
+    async run(ctx) {
+      const counts = await checkPaymentPlans(ctx);
+      if (counts.breached + counts.overdueNotices + counts.alerts > 0) ctx.logger.info(counts, 'payment plans checked');
     },
   },
   {

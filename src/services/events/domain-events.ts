@@ -1,6 +1,7 @@
 // Typed domain events and their subscribers, after Vendure's EventBus: a service raises an event inside the
 // transaction of its change; each subscriber is the one place for one consequence of it.
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { allocateToInstallments } from '../payment-plans/allocate-payments';
 import { pushPaymentsLive } from './live-push';
 
 /** A payment was written (MANUAL or ONLINE made here, BOOKKEEPING from an import), with its allocations. */
@@ -27,9 +28,14 @@ type EventOf<T extends DomainEvent['type']> = Extract<DomainEvent, { type: T }>;
  */
 export type Subscriber<E extends DomainEvent> = (em: EntityManager, event: E) => Promise<void>;
 
-/** What follows from each event, in order. Reminders, plans and the timeline add their subscribers here. */
+/**
+ * What follows from each event, in order. Reminders, plans and the timeline add their subscribers here. Payment
+ * plans count PaymentRecorded only: every payment of whatever source (MANUAL, ONLINE, and BOOKKEEPING for what an
+ * import shows that no payment made here explains) is recorded once; PaymentsReconciled is the bookkeeping catching
+ * up with money already counted.
+ */
 const SUBSCRIBERS: { [T in DomainEvent['type']]: Subscriber<EventOf<T>>[] } = {
-  PaymentRecorded: [pushPaymentsLive],
+  PaymentRecorded: [allocateToInstallments, pushPaymentsLive],
   PaymentsReconciled: [pushPaymentsLive],
 };
 

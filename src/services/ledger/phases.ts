@@ -13,15 +13,19 @@ interface Condition {
   /** Due date before today. */
   overdue?: boolean;
   debtorHasEmail?: boolean;
+  /** The invoice's (latest) payment plan was BREACHED. */
+  planBreached?: boolean;
 }
 
-type InvoiceFacts = Pick<Invoice, 'status' | 'onHold' | 'dueDate'>;
+/** `planBreached` is a fact of another table: absent, it counts as false. */
+type InvoiceFacts = Pick<Invoice, 'status' | 'onHold' | 'dueDate'> & { planBreached?: boolean };
 
 /** Facts that live in other tables, as SQL over `i`: one probe of a primary key each. */
 export const IN_OPEN_CASE_SQL = `exists (select 1 from cases c where c.id = i.case_id and c.status = 'OPEN')`;
 export const IN_ACTIVE_PLAN_SQL =
   `(exists (select 1 from payment_plans p where p.id = i.payment_plan_id and p.status = 'ACTIVE')` +
   ` or exists (select 1 from cases c where c.id = i.case_id and c.status = 'PAYMENT_PLAN'))`;
+export const IN_BREACHED_PLAN_SQL = `exists (select 1 from payment_plans p where p.id = i.payment_plan_id and p.status = 'BREACHED')`;
 
 /** The phase of `i` as one CASE expression, arms in precedence order; a step's phase is the key of the step it reached. */
 const PHASE_ARMS: readonly { key: string | null; sql: string }[] = [
@@ -80,6 +84,7 @@ export function wherePhase(qb: Knex.QueryBuilder, phase: string, today: string):
 const ATTENTION_RULES = [
   { reason: AttentionReason.MISSING_EMAIL, when: { status: InvoiceStatus.OPEN, debtorHasEmail: false } },
   { reason: AttentionReason.DISPUTED, when: { status: InvoiceStatus.OPEN, onHold: true } },
+  { reason: AttentionReason.PAYMENT_PLAN_BREACHED, when: { status: InvoiceStatus.OPEN, planBreached: true } },
 ] as const satisfies readonly { reason: AttentionReason; when: Condition }[];
 
 export const SUPPORTED_ATTENTION: AttentionReason[] = ATTENTION_RULES.map((r) => r.reason);
@@ -89,6 +94,7 @@ function holds(when: Condition, invoice: InvoiceFacts, debtor: Pick<Debtor, 'ema
   if (when.onHold !== undefined && invoice.onHold !== when.onHold) return false;
   if (when.overdue !== undefined && invoice.dueDate < today !== when.overdue) return false;
   if (when.debtorHasEmail !== undefined && Boolean(debtor?.email) !== when.debtorHasEmail) return false;
+  if (when.planBreached !== undefined && Boolean(invoice.planBreached) !== when.planBreached) return false;
   return true;
 }
 
@@ -106,6 +112,7 @@ function sqlOf(when: Condition, today: string): [string, unknown[]] {
     bindings.push(today);
   }
   if (when.debtorHasEmail !== undefined) parts.push(when.debtorHasEmail ? 'd.email is not null' : 'd.email is null');
+  if (when.planBreached !== undefined) parts.push(when.planBreached ? IN_BREACHED_PLAN_SQL : `not ${IN_BREACHED_PLAN_SQL}`);
   return [parts.length > 0 ? `(${parts.join(' and ')})` : 'true', bindings];
 }
 

@@ -158,6 +158,35 @@ export const TIMELINE_SOURCES: readonly TimelineSource[] = [
       (text(data, 'status') === PaymentStatus.REFUNDED ? ' (refunded since)' : ''),
   },
   {
+    // One entry per plan: on the debtor's timeline and on that of every invoice it covers.
+    kind: TimelineKind.PAYMENT_PLAN_CREATED,
+    rank: 1,
+    table: 'payment_plans as pp',
+    alias: 'pp',
+    on: {
+      invoice: (query, id) =>
+        query.whereExists((items) => items.select(1).from('payment_plan_items as ppi').whereRaw('ppi.plan_id = pp.id').where('ppi.invoice_id', id)),
+      debtor: (query, id) => query.where('pp.debtor_id', id),
+    },
+    columns: {
+      sourceId: 'pp.id',
+      at: 'pp.created_at',
+      actorId: 'pp.created_by',
+      data:
+        `jsonb_build_object('total', pp.total::text, 'currency', pp.currency, 'interval', pp.interval, ` +
+        `'count', (select count(*) from installments ins where ins.plan_id = pp.id), ` +
+        `'first', (select min(ins.due_date)::text from installments ins where ins.plan_id = pp.id))`,
+    },
+    summary: (data) => {
+      const count = Number(data.count ?? 0);
+      const interval = text(data, 'interval') === 'WEEKLY' ? 'weekly' : 'monthly';
+      return (
+        `Payment plan created: ${text(data, 'currency')} ${centsToDecimal(text(data, 'total') || 0)} in ${count} ` +
+        `${count === 1 ? 'installment' : `${interval} installments`} from ${text(data, 'first')}`
+      );
+    },
+  },
+  {
     kind: TimelineKind.INVOICE_PAID,
     rank: 2,
     table: 'invoices as i',
