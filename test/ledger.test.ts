@@ -168,6 +168,7 @@ describe('dashboard', () => {
     expect(d.overdueAmount.amount).toBe('350.00');
     expect(d.attention).toEqual([
       { reason: 'MISSING_EMAIL', count: 1 },
+      { reason: 'PAYMENT_PLAN_BREACHED', count: 0 },
       { reason: 'DISPUTED', count: 0 },
       { reason: 'IMPORT_FAILED', count: 0 },
     ]);
