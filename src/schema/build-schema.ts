@@ -15,11 +15,13 @@ import { DocumentResolver } from '../resolvers/ledger/DocumentResolver';
 import { InvoiceResolver } from '../resolvers/ledger/InvoiceResolver';
 import { LedgerResolver } from '../resolvers/ledger/LedgerResolver';
 import { PaymentResolver } from '../resolvers/ledger/PaymentResolver';
+import { AdministrationCasesResolver, DebtorCasesResolver, InvoiceCaseResolver } from '../resolvers/cases/CaseLinksResolver';
+import { CaseResolver } from '../resolvers/cases/CaseResolver';
 import { AdministrationMessagesResolver } from '../resolvers/messages/AdministrationMessagesResolver';
 import { MessageResolver } from '../resolvers/messages/MessageResolver';
 import { StandardMessageResolver } from '../resolvers/messages/StandardMessageResolver';
 import { PortalAccessResolver } from '../resolvers/portal/PortalAccessResolver';
-import { DebtorTimelineResolver, InvoiceTimelineResolver, TimelineEntryResolver } from '../resolvers/timeline/TimelineResolver';
+import { CaseTimelineResolver, DebtorTimelineResolver, InvoiceTimelineResolver, TimelineEntryResolver } from '../resolvers/timeline/TimelineResolver';
 import { pubSub } from './pubsub';
 import { DateTimeScalar } from './scalars';
 
@@ -41,11 +43,17 @@ export const resolvers = [
   MessageResolver,
   StandardMessageResolver,
   AdministrationMessagesResolver,
+  // Collection cases
+  CaseResolver,
+  AdministrationCasesResolver,
+  DebtorCasesResolver,
+  InvoiceCaseResolver,
   // Customer portal
   PortalAccessResolver,
   // Timelines
   InvoiceTimelineResolver,
   DebtorTimelineResolver,
+  CaseTimelineResolver,
   TimelineEntryResolver,
   // Live events
   LiveResolver,

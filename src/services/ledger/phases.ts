@@ -2,6 +2,7 @@
 // evaluated in JavaScript (one invoice), compiled to a WHERE clause (lists) and to a CASE expression (the dashboard),
 // so the three can never disagree. Later areas (reminder steps, cases, payment plans) add rules here.
 import type { Knex } from '@mikro-orm/knex';
+import { type Case, CaseStatus, CollectionCostsMode } from '../../entities/Case';
 import type { Debtor } from '../../entities/Debtor';
 import { InvoiceStatus, type Invoice } from '../../entities/Invoice';
 import { AttentionReason } from '../../domain/attention';
@@ -13,14 +14,22 @@ interface Condition {
   /** Due date before today. */
   overdue?: boolean;
   debtorHasEmail?: boolean;
+  /** In a collection case that is OPEN (a case under a payment plan is the plan's to show). */
+  inOpenCase?: boolean;
+  /** In a case, not closed, whose collection costs wait for collect-or-waive. */
+  caseCostsUndecided?: boolean;
 }
 
-type InvoiceFacts = Pick<Invoice, 'status' | 'onHold' | 'dueDate'>;
+/** The case an invoice is in (null: none), as far as its phase and attention go; the caller loads it. */
+export type InvoiceCaseFacts = Pick<Case, 'status' | 'collectionCostsMode'> | null;
+
+type InvoiceFacts = Pick<Invoice, 'status' | 'onHold' | 'dueDate'> & { caseFacts: InvoiceCaseFacts };
 
 /** Open phases in dashboard order. The conditions exclude each other, so every open invoice is in exactly one. */
 export const PHASES = [
-  { key: 'NOT_DUE', label: 'Not due yet', when: { status: InvoiceStatus.OPEN, onHold: false, overdue: false } },
-  { key: 'OVERDUE', label: 'Overdue', when: { status: InvoiceStatus.OPEN, onHold: false, overdue: true } },
+  { key: 'NOT_DUE', label: 'Not due yet', when: { status: InvoiceStatus.OPEN, onHold: false, inOpenCase: false, overdue: false } },
+  { key: 'OVERDUE', label: 'Overdue', when: { status: InvoiceStatus.OPEN, onHold: false, inOpenCase: false, overdue: true } },
+  { key: 'COLLECTION', label: 'Collection case', when: { status: InvoiceStatus.OPEN, onHold: false, inOpenCase: true } },
   { key: 'ON_HOLD', label: 'On hold', when: { status: InvoiceStatus.OPEN, onHold: true } },
 ] as const satisfies readonly { key: string; label: string; when: Condition }[];
 
@@ -38,6 +47,7 @@ export const PHASE_KEYS = new Set<string>(ALL_PHASES.map((p) => p.key));
 const ATTENTION_RULES = [
   { reason: AttentionReason.MISSING_EMAIL, when: { status: InvoiceStatus.OPEN, debtorHasEmail: false } },
   { reason: AttentionReason.DISPUTED, when: { status: InvoiceStatus.OPEN, onHold: true } },
+  { reason: AttentionReason.COLLECTION_COSTS_UNDECIDED, when: { status: InvoiceStatus.OPEN, caseCostsUndecided: true } },
 ] as const satisfies readonly { reason: AttentionReason; when: Condition }[];
 
 export const SUPPORTED_ATTENTION: AttentionReason[] = ATTENTION_RULES.map((r) => r.reason);
@@ -47,6 +57,10 @@ function holds(when: Condition, invoice: InvoiceFacts, debtor: Pick<Debtor, 'ema
   if (when.onHold !== undefined && invoice.onHold !== when.onHold) return false;
   if (when.overdue !== undefined && invoice.dueDate < today !== when.overdue) return false;
   if (when.debtorHasEmail !== undefined && Boolean(debtor?.email) !== when.debtorHasEmail) return false;
+  const c = invoice.caseFacts;
+  if (when.inOpenCase !== undefined && (c?.status === CaseStatus.OPEN) !== when.inOpenCase) return false;
+  const undecided = c !== null && c.status !== CaseStatus.CLOSED && c.collectionCostsMode === CollectionCostsMode.UNDECIDED;
+  if (when.caseCostsUndecided !== undefined && undecided !== when.caseCostsUndecided) return false;
   return true;
 }
 
@@ -64,6 +78,17 @@ function sqlOf(when: Condition, today: string): [string, unknown[]] {
     bindings.push(today);
   }
   if (when.debtorHasEmail !== undefined) parts.push(when.debtorHasEmail ? 'd.email is not null' : 'd.email is null');
+  // Correlated probes of the case by its primary key: one index lookup per invoice, whatever the page.
+  if (when.inOpenCase !== undefined) {
+    parts.push(`${when.inOpenCase ? '' : 'not '}exists (select 1 from cases ic where ic.id = i.case_id and ic.status = ?)`);
+    bindings.push(CaseStatus.OPEN);
+  }
+  if (when.caseCostsUndecided !== undefined) {
+    parts.push(
+      `${when.caseCostsUndecided ? '' : 'not '}exists (select 1 from cases ic where ic.id = i.case_id and ic.status <> ? and ic.collection_costs_mode = ?)`,
+    );
+    bindings.push(CaseStatus.CLOSED, CollectionCostsMode.UNDECIDED);
+  }
   return [parts.length > 0 ? `(${parts.join(' and ')})` : 'true', bindings];
 }
 

@@ -1,7 +1,20 @@
 // The placeholders a message or standard message may use, and filling them in.
 import { badInput } from '../../schema/errors';
 
-export const PLACEHOLDERS = ['debtor.name', 'invoice.number', 'invoice.openAmount', 'invoice.dueDate', 'portal.url', 'user.name'] as const;
+export const PLACEHOLDERS = [
+  'debtor.name',
+  'invoice.number',
+  'invoice.openAmount',
+  'invoice.dueDate',
+  'case.number',
+  'case.principal',
+  'case.collectionCosts',
+  'case.interest',
+  'case.totalDue',
+  'case.outstanding',
+  'portal.url',
+  'user.name',
+] as const;
 export type Placeholder = (typeof PLACEHOLDERS)[number];
 export type PlaceholderValues = Partial<Record<Placeholder, string>>;
 
@@ -26,7 +39,8 @@ export function fillPlaceholders(template: string, values: PlaceholderValues, fi
   assertKnownPlaceholders(template, field);
   return template.replace(PATTERN, (_match, name: Placeholder) => {
     const value = values[name];
-    if (value === undefined) throw badInput(`{{${name}}} in ${field} needs a message about an ${name.split('.')[0]}`, field);
+    const about = name.split('.')[0];
+    if (value === undefined) throw badInput(`{{${name}}} in ${field} needs a message about ${/^[aeiou]/.test(about) ? 'an' : 'a'} ${about}`, field);
     return value;
   });
 }
