@@ -18,6 +18,7 @@ import { ReminderStep } from './ReminderStep';
 import { ReminderRun } from './ReminderRun';
 import { ReminderSend } from './ReminderSend';
 import { Case } from './Case';
+import { CasePayment } from './CasePayment';
 import { Installment, PaymentPlan } from './PaymentPlan';
 import { User } from './User';
 
@@ -43,6 +44,7 @@ export const entities = [
   ReminderRun,
   ReminderSend,
   Case,
+  CasePayment,
   PaymentPlan,
   Installment,
 ];
@@ -68,6 +70,7 @@ export {
   ReminderRun,
   ReminderSend,
   Case,
+  CasePayment,
   PaymentPlan,
   Installment,
 };

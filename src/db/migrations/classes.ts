@@ -10,6 +10,7 @@ import { Migration20261202MailgunWebhooks } from './Migration20261202MailgunWebh
 import { Migration20261203PortalAccess } from './Migration20261203PortalAccess';
 import { Migration20261204InvoicePaidAt } from './Migration20261204InvoicePaidAt';
 import { Migration20261205Reminders } from './Migration20261205Reminders';
+import { Migration20261206Cases } from './Migration20261206Cases';
 
 export const migrationClasses: Record<MigrationName, MigrationObject['class']> = {
   Migration20261122Foundation,
@@ -21,4 +22,5 @@ export const migrationClasses: Record<MigrationName, MigrationObject['class']> =
   Migration20261203PortalAccess,
   Migration20261204InvoicePaidAt,
   Migration20261205Reminders,
+  Migration20261206Cases,
 };

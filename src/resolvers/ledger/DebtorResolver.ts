@@ -53,11 +53,16 @@ export class DebtorResolver {
   async attentionReasons(@Ctx() ctx: RequestContext, @Root() debtor: Debtor): Promise<AttentionReason[]> {
     const loaders = loadersFor(ctx);
     const key = scopedKey(debtor.administration.id, debtor.id);
-    const [unreadReply, disputed] = await Promise.all([loaders.debtorHasUnreadReply.load(key), loaders.debtorHasDisputed.load(key)]);
+    const [unreadReply, undecided, disputed] = await Promise.all([
+      loaders.debtorHasUnreadReply.load(key),
+      loaders.debtorHasUndecidedCase.load(key),
+      loaders.debtorHasDisputed.load(key),
+    ]);
     const reasons: AttentionReason[] = [];
     if (!debtor.email) reasons.push(AttentionReason.MISSING_EMAIL);
     if (debtor.emailBouncedAt) reasons.push(AttentionReason.EMAIL_BOUNCED);
     if (unreadReply) reasons.push(AttentionReason.UNREAD_REPLY);
+    if (undecided) reasons.push(AttentionReason.COLLECTION_COSTS_UNDECIDED);
     if (disputed) reasons.push(AttentionReason.DISPUTED);
     return reasons;
   }

@@ -6,10 +6,15 @@ import { centsToDecimal } from '../../domain/money';
 import { DebtorType_, DocumentType, InvoiceType, MoneyType } from '../../schema/types/ledger';
 import { AttentionReason } from '../../domain/attention';
 import { loadersFor, scopedKey } from '../../services/ledger/loaders';
-import { invoiceAttention } from '../../services/ledger/phases';
+import { invoiceAttention, type InvoiceCaseFacts } from '../../services/ledger/phases';
 import { reminderLoadersFor } from '../../services/reminders/loaders';
 import { daysBetween, todayOf } from '../../services/ledger/today';
 import { notFound } from '../../schema/errors';
+
+/** The case the invoice is in, through the request's loader (a page of invoices loads their cases at once). */
+async function caseFactsOf(ctx: RequestContext, invoice: Invoice): Promise<InvoiceCaseFacts> {
+  return invoice.case ? loadersFor(ctx).case.load(scopedKey(invoice.administration.id, invoice.case.id)) : null;
+}
 
 @Resolver(() => InvoiceType)
 export class InvoiceResolver {
@@ -48,11 +53,12 @@ export class InvoiceResolver {
   async attentionReasons(@Ctx() ctx: RequestContext, @Root() invoice: Invoice): Promise<AttentionReason[]> {
     if (invoice.status !== InvoiceStatus.OPEN) return [];
     const administrationId = invoice.administration.id;
-    const [debtor, today] = await Promise.all([
+    const [debtor, today, caseFacts] = await Promise.all([
       loadersFor(ctx).debtor.load(scopedKey(administrationId, invoice.debtor.id)),
       todayOf(ctx, administrationId),
+      caseFactsOf(ctx, invoice),
     ]);
-    return invoiceAttention(invoice, debtor ?? { email: null }, today);
+    return invoiceAttention({ ...invoice, caseFacts }, debtor ?? { email: null }, today);
   }
 
   @FieldResolver(() => [DocumentType])

@@ -2,6 +2,7 @@
 // transaction of its change; each subscriber is the one place for one consequence of it.
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { pushPaymentsLive } from './live-push';
+import { recordCasePayments } from '../cases/close-cases';
 
 /** A payment was written (MANUAL or ONLINE made here, BOOKKEEPING from an import), with its allocations. */
 export interface PaymentRecorded {
@@ -29,7 +30,8 @@ export type Subscriber<E extends DomainEvent> = (em: EntityManager, event: E) =>
 
 /** What follows from each event, in order. Reminders, plans and the timeline add their subscribers here. */
 const SUBSCRIBERS: { [T in DomainEvent['type']]: Subscriber<EventOf<T>>[] } = {
-  PaymentRecorded: [pushPaymentsLive],
+  // A reconciliation moves no money (the bookkeeping now shows what was already counted): cases need nothing from it.
+  PaymentRecorded: [pushPaymentsLive, recordCasePayments],
   PaymentsReconciled: [pushPaymentsLive],
 };
 

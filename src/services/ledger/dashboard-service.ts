@@ -19,6 +19,7 @@ interface Group {
   overdue_open: string;
   missing_email: number;
   disputed: number;
+  costs_undecided: number;
 }
 
 export async function dashboard(ctx: RequestContext, administrationId: string) {
@@ -29,6 +30,7 @@ export async function dashboard(ctx: RequestContext, administrationId: string) {
   const [phase, phaseBindings] = phaseSql(today);
   const [missingSql, missingBindings] = attentionSql(AttentionReason.MISSING_EMAIL, today);
   const [disputedSql, disputedBindings] = attentionSql(AttentionReason.DISPUTED, today);
+  const [undecidedSql, undecidedBindings] = attentionSql(AttentionReason.COLLECTION_COSTS_UNDECIDED, today);
   const groups = await execute<Group>(
     em,
     `select ${phase} as phase, i.currency,
@@ -36,11 +38,12 @@ export async function dashboard(ctx: RequestContext, administrationId: string) {
        sum(i.open_amount)::text as open,
        coalesce(sum(i.open_amount) filter (where i.due_date < ?), 0)::text as overdue_open,
        count(*) filter (where ${missingSql})::int as missing_email,
-       count(*) filter (where ${disputedSql})::int as disputed
+       count(*) filter (where ${disputedSql})::int as disputed,
+       count(*) filter (where ${undecidedSql})::int as costs_undecided
      from invoices i join debtors d on d.id = i.debtor_id
      where i.administration_id = ? and i.status = ?
      group by 1, 2`,
-    [...phaseBindings, today, ...missingBindings, ...disputedBindings, administrationId, InvoiceStatus.OPEN],
+    [...phaseBindings, today, ...missingBindings, ...disputedBindings, ...undecidedBindings, administrationId, InvoiceStatus.OPEN],
   );
 
   const open = new Map<string, bigint>();
@@ -54,6 +57,7 @@ export async function dashboard(ctx: RequestContext, administrationId: string) {
   const perPhase = new Map<string, { invoices: number; open: bigint }>(phases.map((p) => [p.key, { invoices: 0, open: 0n }]));
   let missingEmail = 0;
   let disputed = 0;
+  let costsUndecided = 0;
   for (const g of groups) {
     addTo(open, g.currency, BigInt(g.open));
     addTo(overdue, g.currency, BigInt(g.overdue_open));
@@ -63,6 +67,7 @@ export async function dashboard(ctx: RequestContext, administrationId: string) {
     if (g.currency === primary) phase.open += BigInt(g.open);
     missingEmail += g.missing_email;
     disputed += g.disputed;
+    costsUndecided += g.costs_undecided;
   }
   const money = (cents: bigint) => ({ amount: centsToDecimal(cents), currency: primary });
   return {
@@ -74,6 +79,7 @@ export async function dashboard(ctx: RequestContext, administrationId: string) {
     })),
     attention: [
       { reason: AttentionReason.MISSING_EMAIL, count: missingEmail },
+      { reason: AttentionReason.COLLECTION_COSTS_UNDECIDED, count: costsUndecided },
       { reason: AttentionReason.DISPUTED, count: disputed },
       // The administration itself needs attention until its daily import succeeds again.
       { reason: AttentionReason.IMPORT_FAILED, count: (await importSourceFailing(ctx, administrationId)) ? 1 : 0 },

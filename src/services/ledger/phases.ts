@@ -2,6 +2,7 @@
 // expression that the dashboard, the lists and the invoice's own field all use; attention rules are data evaluated
 // in JavaScript (one invoice) and compiled to SQL (lists, the dashboard), so neither can disagree with itself.
 import type { Knex } from '@mikro-orm/knex';
+import { type Case, CaseStatus, CollectionCostsMode } from '../../entities/Case';
 import type { Debtor } from '../../entities/Debtor';
 import { InvoiceStatus, type Invoice } from '../../entities/Invoice';
 import { AttentionReason } from '../../domain/attention';
@@ -13,9 +14,16 @@ interface Condition {
   /** Due date before today. */
   overdue?: boolean;
   debtorHasEmail?: boolean;
+  /** In a collection case that is OPEN (a case under a payment plan is the plan's to show). */
+  inOpenCase?: boolean;
+  /** In a case, not closed, whose collection costs wait for collect-or-waive. */
+  caseCostsUndecided?: boolean;
 }
 
-type InvoiceFacts = Pick<Invoice, 'status' | 'onHold' | 'dueDate'>;
+/** The case an invoice is in (null: none), as far as its phase and attention go; the caller loads it. */
+export type InvoiceCaseFacts = Pick<Case, 'status' | 'collectionCostsMode'> | null;
+
+type InvoiceFacts = Pick<Invoice, 'status' | 'onHold' | 'dueDate'> & { caseFacts: InvoiceCaseFacts };
 
 /** Facts that live in other tables, as SQL over `i`: one probe of a primary key each. */
 export const IN_OPEN_CASE_SQL = `exists (select 1 from cases c where c.id = i.case_id and c.status = 'OPEN')`;
@@ -80,6 +88,7 @@ export function wherePhase(qb: Knex.QueryBuilder, phase: string, today: string):
 const ATTENTION_RULES = [
   { reason: AttentionReason.MISSING_EMAIL, when: { status: InvoiceStatus.OPEN, debtorHasEmail: false } },
   { reason: AttentionReason.DISPUTED, when: { status: InvoiceStatus.OPEN, onHold: true } },
+  { reason: AttentionReason.COLLECTION_COSTS_UNDECIDED, when: { status: InvoiceStatus.OPEN, caseCostsUndecided: true } },
 ] as const satisfies readonly { reason: AttentionReason; when: Condition }[];
 
 export const SUPPORTED_ATTENTION: AttentionReason[] = ATTENTION_RULES.map((r) => r.reason);
@@ -89,6 +98,10 @@ function holds(when: Condition, invoice: InvoiceFacts, debtor: Pick<Debtor, 'ema
   if (when.onHold !== undefined && invoice.onHold !== when.onHold) return false;
   if (when.overdue !== undefined && invoice.dueDate < today !== when.overdue) return false;
   if (when.debtorHasEmail !== undefined && Boolean(debtor?.email) !== when.debtorHasEmail) return false;
+  const c = invoice.caseFacts;
+  if (when.inOpenCase !== undefined && (c?.status === CaseStatus.OPEN) !== when.inOpenCase) return false;
+  const undecided = c !== null && c.status !== CaseStatus.CLOSED && c.collectionCostsMode === CollectionCostsMode.UNDECIDED;
+  if (when.caseCostsUndecided !== undefined && undecided !== when.caseCostsUndecided) return false;
   return true;
 }
 
@@ -106,6 +119,17 @@ function sqlOf(when: Condition, today: string): [string, unknown[]] {
     bindings.push(today);
   }
   if (when.debtorHasEmail !== undefined) parts.push(when.debtorHasEmail ? 'd.email is not null' : 'd.email is null');
+  // Correlated probes of the case by its primary key: one index lookup per invoice, whatever the page.
+  if (when.inOpenCase !== undefined) {
+    parts.push(`${when.inOpenCase ? '' : 'not '}exists (select 1 from cases ic where ic.id = i.case_id and ic.status = ?)`);
+    bindings.push(CaseStatus.OPEN);
+  }
+  if (when.caseCostsUndecided !== undefined) {
+    parts.push(
+      `${when.caseCostsUndecided ? '' : 'not '}exists (select 1 from cases ic where ic.id = i.case_id and ic.status <> ? and ic.collection_costs_mode = ?)`,
+    );
+    bindings.push(CaseStatus.CLOSED, CollectionCostsMode.UNDECIDED);
+  }
   return [parts.length > 0 ? `(${parts.join(' and ')})` : 'true', bindings];
 }
 
