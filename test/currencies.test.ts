@@ -50,6 +50,7 @@ describe('sums per currency', () => {
     expect(dashboard.phases).toEqual([
       { key: 'NOT_DUE', label: 'Not due yet', invoiceCount: 3, openAmount: { amount: '0.00', currency: 'EUR' } },
       { key: 'OVERDUE', label: 'Overdue', invoiceCount: 2, openAmount: { amount: '100.00', currency: 'EUR' } },
+      { key: 'COLLECTION', label: 'Collection case', invoiceCount: 0, openAmount: { amount: '0.00', currency: 'EUR' } },
       { key: 'ON_HOLD', label: 'On hold', invoiceCount: 0, openAmount: { amount: '0.00', currency: 'EUR' } },
     ]);
   });

@@ -162,6 +162,13 @@ describe('dashboard', () => {
     expect(d.phases.map((p) => [p.key, p.invoiceCount, p.openAmount.amount])).toEqual([
       ['NOT_DUE', 2, '180.00'],
       ['OVERDUE', 2, '350.00'],
+      ['REMINDER_1', 0, '0.00'],
+      ['REMINDER_2', 0, '0.00'],
+      ['FOURTEEN_DAY_LETTER', 0, '0.00'],
+      ['FINAL_NOTICE', 0, '0.00'],
+      ['CASE', 0, '0.00'],
+      ['PAYMENT_PLAN', 0, '0.00'],
+      ['COLLECTION', 0, '0.00'],
       ['ON_HOLD', 0, '0.00'],
     ]);
     expect(d.openAmount).toEqual({ amount: '530.00', currency: 'EUR' });
@@ -169,6 +176,7 @@ describe('dashboard', () => {
     expect(d.attention).toEqual([
       { reason: 'MISSING_EMAIL', count: 1 },
       { reason: 'PAYMENT_PLAN_BREACHED', count: 0 },
+      { reason: 'COLLECTION_COSTS_UNDECIDED', count: 0 },
       { reason: 'DISPUTED', count: 0 },
       { reason: 'IMPORT_FAILED', count: 0 },
     ]);

@@ -233,21 +233,24 @@ describe('a run', () => {
 
   it('sends nothing twice: the same run again, and two runs at once', async () => {
     expect(await runAndWait()).toMatchObject({ status: 'SUCCEEDED', invoicesSelected: 0, messagesQueued: 0 });
-    server.clock.set(new Date('2026-03-14T10:00:00Z')); // REMINDER_2 of INV-1 and INV-2 has come
+    // REMINDER_2 of INV-1, INV-2 and INV-6 has come, and INV-3 (due 2026-01-10) reaches the case at +56.
+    server.clock.set(new Date('2026-03-14T10:00:00Z'));
     const [first, second] = await Promise.all([
       server.gql(RunRemindersDocument, { administrationId: t.a }, { token: t.admin.token }),
       server.gql(RunRemindersDocument, { administrationId: t.a }, { token: t.owner.token }),
     ]);
     const runs = await Promise.all([first, second].map((r) => waitForReminderRun(t.a, expectData(r).runReminders.id)));
-    expect(runs.map((r) => r.invoicesSelected).sort()).toEqual([0, 3]);
-    expect(runs.map((r) => r.messagesQueued).sort()).toEqual([0, 2]);
+    expect(runs.map((r) => r.invoicesSelected).sort()).toEqual([0, 4]);
+    expect(runs.map((r) => r.messagesQueued).sort()).toEqual([0, 3]);
+    expect(runs.map((r) => r.casesOpened).sort()).toEqual([0, 1]);
     const counts = await sql<{ step_key: string; n: number }>('select step_key, count(*)::int as n from reminder_sends group by 1 order by 1');
     expect(counts).toEqual([
+      { step_key: 'CASE', n: 1 },
       { step_key: 'FINAL_NOTICE', n: 1 },
-      { step_key: 'REMINDER_1', n: 4 },
+      { step_key: 'REMINDER_1', n: 3 },
       { step_key: 'REMINDER_2', n: 3 },
     ]);
-    await fake.waitForAccepted(3);
+    await fake.waitForAccepted(4);
     expect(fake.accepted.filter((e) => e.field('to') === 'd1@example.test').map((e) => e.field('subject'))).toEqual([
       'Reminder: 2 open invoice(s)',
       'Second reminder: 2 open invoice(s)',

@@ -89,6 +89,10 @@ export class Invoice {
   @Index()
   case: Rel<Case> | null = null;
 
+  /** Its open amount when its case was opened: its part of the case's principal, earning interest from its own start. */
+  @Property({ type: new BigIntType('bigint'), nullable: true })
+  casePrincipal: bigint | null = null;
+
   /** The payment plan that covers it (the latest one; only an ACTIVE plan stops reminders). */
   @ManyToOne(() => PaymentPlan, { nullable: true, deleteRule: 'set null' })
   @Index()

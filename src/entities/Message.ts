@@ -55,6 +55,11 @@ export interface RenderedEmail {
   name: 'messages_unread_replies_index',
   expression: `create index "messages_unread_replies_index" on "messages" ("debtor_id") where "direction" = 'INBOUND' and "read_at" is null`,
 })
+// A case's timeline finds the messages about it.
+@Index({
+  name: 'messages_case_target_index',
+  expression: `create index "messages_case_target_index" on "messages" ("target_id") where "target_type" = 'CASE'`,
+})
 // Mailgun may forward the same reply more than once; its Message-Id keeps it one message (null ids stay distinct).
 @Unique({ properties: ['administration', 'externalMessageId'] })
 @Filter(tenantFilter)

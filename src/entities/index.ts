@@ -18,6 +18,7 @@ import { ReminderStep } from './ReminderStep';
 import { ReminderRun } from './ReminderRun';
 import { ReminderSend } from './ReminderSend';
 import { Case } from './Case';
+import { CasePayment } from './CasePayment';
 import { Installment, PaymentPlan } from './PaymentPlan';
 import { PaymentPlanItem } from './PaymentPlanItem';
 import { User } from './User';
@@ -44,6 +45,7 @@ export const entities = [
   ReminderRun,
   ReminderSend,
   Case,
+  CasePayment,
   PaymentPlan,
   Installment,
   PaymentPlanItem,
@@ -70,6 +72,7 @@ export {
   ReminderRun,
   ReminderSend,
   Case,
+  CasePayment,
   PaymentPlan,
   Installment,
   PaymentPlanItem,

@@ -15,13 +15,15 @@ import { DocumentResolver } from '../resolvers/ledger/DocumentResolver';
 import { InvoiceResolver } from '../resolvers/ledger/InvoiceResolver';
 import { LedgerResolver } from '../resolvers/ledger/LedgerResolver';
 import { PaymentResolver } from '../resolvers/ledger/PaymentResolver';
+import { AdministrationCasesResolver, DebtorCasesResolver, InvoiceCaseResolver } from '../resolvers/cases/CaseLinksResolver';
+import { CaseResolver } from '../resolvers/cases/CaseResolver';
 import { AdministrationMessagesResolver } from '../resolvers/messages/AdministrationMessagesResolver';
 import { MessageResolver } from '../resolvers/messages/MessageResolver';
 import { StandardMessageResolver } from '../resolvers/messages/StandardMessageResolver';
 import { PortalAccessResolver } from '../resolvers/portal/PortalAccessResolver';
 import { ReminderResolver } from '../resolvers/reminders/ReminderResolver';
 import { DebtorPlannedStepsResolver, InvoiceNextStepResolver } from '../resolvers/reminders/PlannedStepResolver';
-import { DebtorTimelineResolver, InvoiceTimelineResolver, TimelineEntryResolver } from '../resolvers/timeline/TimelineResolver';
+import { CaseTimelineResolver, DebtorTimelineResolver, InvoiceTimelineResolver, TimelineEntryResolver } from '../resolvers/timeline/TimelineResolver';
 import { ClockResolver } from '../resolvers/clock/ClockResolver';
 import {
   AdministrationPaymentPlansResolver,
@@ -49,6 +51,11 @@ export const resolvers = [
   MessageResolver,
   StandardMessageResolver,
   AdministrationMessagesResolver,
+  // Collection cases
+  CaseResolver,
+  AdministrationCasesResolver,
+  DebtorCasesResolver,
+  InvoiceCaseResolver,
   // Customer portal
   PortalAccessResolver,
   // Reminders
@@ -62,6 +69,7 @@ export const resolvers = [
   // Timelines
   InvoiceTimelineResolver,
   DebtorTimelineResolver,
+  CaseTimelineResolver,
   TimelineEntryResolver,
   // Live events
   LiveResolver,

@@ -10,6 +10,7 @@ import { Migration20261202MailgunWebhooks } from './Migration20261202MailgunWebh
 import { Migration20261203PortalAccess } from './Migration20261203PortalAccess';
 import { Migration20261204InvoicePaidAt } from './Migration20261204InvoicePaidAt';
 import { Migration20261205Reminders } from './Migration20261205Reminders';
+import { Migration20261206Cases } from './Migration20261206Cases';
 import { Migration20261206PaymentPlanItems } from './Migration20261206PaymentPlanItems';
 
 export const migrationClasses: Record<MigrationName, MigrationObject['class']> = {
@@ -22,5 +23,6 @@ export const migrationClasses: Record<MigrationName, MigrationObject['class']> =
   Migration20261203PortalAccess,
   Migration20261204InvoicePaidAt,
   Migration20261205Reminders,
+  Migration20261206Cases,
   Migration20261206PaymentPlanItems,
 };

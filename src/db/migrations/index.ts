@@ -12,6 +12,7 @@ export const migrationNames = [
   'Migration20261203PortalAccess',
   'Migration20261204InvoicePaidAt',
   'Migration20261205Reminders',
+  'Migration20261206Cases',
   'Migration20261206PaymentPlanItems',
 ] as const;
 

@@ -54,16 +54,18 @@ export class DebtorResolver {
   async attentionReasons(@Ctx() ctx: RequestContext, @Root() debtor: Debtor): Promise<AttentionReason[]> {
     const loaders = loadersFor(ctx);
     const key = scopedKey(debtor.administration.id, debtor.id);
-    const [unreadReply, disputed, planBreached] = await Promise.all([
+    const [unreadReply, planBreached, undecided, disputed] = await Promise.all([
       loaders.debtorHasUnreadReply.load(key),
-      loaders.debtorHasDisputed.load(key),
       planLoadersFor(ctx).debtorHasBreachedPlan.load(key),
+      loaders.debtorHasUndecidedCase.load(key),
+      loaders.debtorHasDisputed.load(key),
     ]);
     const reasons: AttentionReason[] = [];
     if (!debtor.email) reasons.push(AttentionReason.MISSING_EMAIL);
     if (debtor.emailBouncedAt) reasons.push(AttentionReason.EMAIL_BOUNCED);
     if (unreadReply) reasons.push(AttentionReason.UNREAD_REPLY);
     if (planBreached) reasons.push(AttentionReason.PAYMENT_PLAN_BREACHED);
+    if (undecided) reasons.push(AttentionReason.COLLECTION_COSTS_UNDECIDED);
     if (disputed) reasons.push(AttentionReason.DISPUTED);
     return reasons;
   }

@@ -6,12 +6,27 @@ import { centsToDecimal } from '../../domain/money';
 import { DebtorType_, DocumentType, InvoiceType, MoneyType } from '../../schema/types/ledger';
 import { AttentionReason } from '../../domain/attention';
 import { loadersFor, scopedKey } from '../../services/ledger/loaders';
-import { invoiceAttention } from '../../services/ledger/phases';
+import { invoiceAttention, type InvoiceCaseFacts } from '../../services/ledger/phases';
 import { reminderLoadersFor } from '../../services/reminders/loaders';
 import { daysBetween, todayOf } from '../../services/ledger/today';
 import { notFound } from '../../schema/errors';
+import { CaseStatus } from '../../entities/Case';
 import { PaymentPlanStatus } from '../../entities/PaymentPlan';
 import { planLoadersFor } from '../../services/payment-plans/loaders';
+
+/** The case the invoice is in, through the request's loader (a page of invoices loads their cases at once). */
+async function caseFactsOf(ctx: RequestContext, invoice: Invoice): Promise<InvoiceCaseFacts> {
+  return invoice.case ? loadersFor(ctx).case.load(scopedKey(invoice.administration.id, invoice.case.id)) : null;
+}
+
+/** Its latest plan, or that of its case (not closed), was BREACHED: the JavaScript twin of IN_BREACHED_PLAN_SQL. */
+async function planBreachedOf(ctx: RequestContext, invoice: Invoice): Promise<boolean> {
+  const administrationId = invoice.administration.id;
+  const inCase = invoice.case ? await loadersFor(ctx).case.load(scopedKey(administrationId, invoice.case.id)) : null;
+  const planIds = [invoice.paymentPlan?.id, inCase && inCase.status !== CaseStatus.CLOSED ? inCase.paymentPlan?.id : undefined];
+  const plans = await Promise.all(planIds.map((id) => (id ? planLoadersFor(ctx).plan.load(scopedKey(administrationId, id)) : null)));
+  return plans.some((plan) => plan?.status === PaymentPlanStatus.BREACHED);
+}
 
 @Resolver(() => InvoiceType)
 export class InvoiceResolver {
@@ -50,13 +65,13 @@ export class InvoiceResolver {
   async attentionReasons(@Ctx() ctx: RequestContext, @Root() invoice: Invoice): Promise<AttentionReason[]> {
     if (invoice.status !== InvoiceStatus.OPEN) return [];
     const administrationId = invoice.administration.id;
-    const [debtor, today, plan] = await Promise.all([
+    const [debtor, today, caseFacts, planBreached] = await Promise.all([
       loadersFor(ctx).debtor.load(scopedKey(administrationId, invoice.debtor.id)),
       todayOf(ctx, administrationId),
-      invoice.paymentPlan ? planLoadersFor(ctx).plan.load(scopedKey(administrationId, invoice.paymentPlan.id)) : null,
+      caseFactsOf(ctx, invoice),
+      planBreachedOf(ctx, invoice),
     ]);
-    const facts = { status: invoice.status, onHold: invoice.onHold, dueDate: invoice.dueDate, planBreached: plan?.status === PaymentPlanStatus.BREACHED };
-    return invoiceAttention(facts, debtor ?? { email: null }, today);
+    return invoiceAttention({ ...invoice, caseFacts, planBreached }, debtor ?? { email: null }, today);
   }
 
   @FieldResolver(() => [DocumentType])

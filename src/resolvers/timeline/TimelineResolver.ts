@@ -1,8 +1,10 @@
-// Timelines: Invoice.timeline and Debtor.timeline, and the loaded fields of a TimelineEntry.
+// Timelines: Invoice.timeline, Debtor.timeline and Case.timeline, and the loaded fields of a TimelineEntry.
 import { Arg, Ctx, FieldResolver, Int, Resolver, Root } from 'type-graphql';
 import type { RequestContext } from '../../context';
+import type { Case } from '../../entities/Case';
 import type { Debtor } from '../../entities/Debtor';
 import type { Invoice } from '../../entities/Invoice';
+import { CaseType } from '../../schema/types/cases';
 import { UserType } from '../../schema/types/identity';
 import { DebtorType_, InvoiceType, PaymentType } from '../../schema/types/ledger';
 import { MessageType } from '../../schema/types/messages';
@@ -10,7 +12,7 @@ import { TimelineConnection, TimelineEntryType } from '../../schema/types/timeli
 import { loadersFor, scopedKey } from '../../services/ledger/loaders';
 import { timelinePage, type TimelineEntry } from '../../services/timeline/timeline-page';
 
-// The invoice or debtor was already authorised by the field that returned it; the page is scoped to its administration.
+// The invoice, debtor or case was already authorised by the field that returned it; the page is scoped to its administration.
 @Resolver(() => InvoiceType)
 export class InvoiceTimelineResolver {
   @FieldResolver(() => TimelineConnection, { description: 'newest first' })
@@ -34,6 +36,19 @@ export class DebtorTimelineResolver {
     @Arg('after', () => String, { nullable: true }) after?: string | null,
   ) {
     return timelinePage(ctx, { administrationId: debtor.administration.id, kind: 'debtor', id: debtor.id }, { first, after });
+  }
+}
+
+@Resolver(() => CaseType)
+export class CaseTimelineResolver {
+  @FieldResolver(() => TimelineConnection, { description: 'newest first: its opening, messages about it, payments toward it' })
+  timeline(
+    @Ctx() ctx: RequestContext,
+    @Root() c: Case,
+    @Arg('first', () => Int, { nullable: true }) first?: number | null,
+    @Arg('after', () => String, { nullable: true }) after?: string | null,
+  ) {
+    return timelinePage(ctx, { administrationId: c.administration.id, kind: 'case', id: c.id }, { first, after });
   }
 }
 

@@ -3,6 +3,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { allocateToInstallments } from '../payment-plans/allocate-payments';
 import { pushPaymentsLive } from './live-push';
+import { recordCasePayments } from '../cases/close-cases';
 
 /** A payment was written (MANUAL or ONLINE made here, BOOKKEEPING from an import), with its allocations. */
 export interface PaymentRecorded {
@@ -35,7 +36,8 @@ export type Subscriber<E extends DomainEvent> = (em: EntityManager, event: E) =>
  * up with money already counted.
  */
 const SUBSCRIBERS: { [T in DomainEvent['type']]: Subscriber<EventOf<T>>[] } = {
-  PaymentRecorded: [allocateToInstallments, pushPaymentsLive],
+  // A reconciliation moves no money (the bookkeeping now shows what was already counted): cases need nothing from it.
+  PaymentRecorded: [pushPaymentsLive, recordCasePayments, allocateToInstallments],
   PaymentsReconciled: [pushPaymentsLive],
 };
 

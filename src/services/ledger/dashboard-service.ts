@@ -19,6 +19,7 @@ interface Group {
   overdue_open: string;
   missing_email: number;
   disputed: number;
+  costs_undecided: number;
   plan_breached: number;
 }
 
@@ -30,6 +31,7 @@ export async function dashboard(ctx: RequestContext, administrationId: string) {
   const [phase, phaseBindings] = phaseSql(today);
   const [missingSql, missingBindings] = attentionSql(AttentionReason.MISSING_EMAIL, today);
   const [disputedSql, disputedBindings] = attentionSql(AttentionReason.DISPUTED, today);
+  const [undecidedSql, undecidedBindings] = attentionSql(AttentionReason.COLLECTION_COSTS_UNDECIDED, today);
   const [breachedSql, breachedBindings] = attentionSql(AttentionReason.PAYMENT_PLAN_BREACHED, today);
   const groups = await execute<Group>(
     em,
@@ -39,11 +41,12 @@ export async function dashboard(ctx: RequestContext, administrationId: string) {
        coalesce(sum(i.open_amount) filter (where i.due_date < ?), 0)::text as overdue_open,
        count(*) filter (where ${missingSql})::int as missing_email,
        count(*) filter (where ${disputedSql})::int as disputed,
+       count(*) filter (where ${undecidedSql})::int as costs_undecided,
        count(*) filter (where ${breachedSql})::int as plan_breached
      from invoices i join debtors d on d.id = i.debtor_id
      where i.administration_id = ? and i.status = ?
      group by 1, 2`,
-    [...phaseBindings, today, ...missingBindings, ...disputedBindings, ...breachedBindings, administrationId, InvoiceStatus.OPEN],
+    [...phaseBindings, today, ...missingBindings, ...disputedBindings, ...undecidedBindings, ...breachedBindings, administrationId, InvoiceStatus.OPEN],
   );
 
   const open = new Map<string, bigint>();
@@ -57,6 +60,7 @@ export async function dashboard(ctx: RequestContext, administrationId: string) {
   const perPhase = new Map<string, { invoices: number; open: bigint }>(phases.map((p) => [p.key, { invoices: 0, open: 0n }]));
   let missingEmail = 0;
   let disputed = 0;
+  let costsUndecided = 0;
   let planBreached = 0;
   for (const g of groups) {
     addTo(open, g.currency, BigInt(g.open));
@@ -67,6 +71,7 @@ export async function dashboard(ctx: RequestContext, administrationId: string) {
     if (g.currency === primary) phase.open += BigInt(g.open);
     missingEmail += g.missing_email;
     disputed += g.disputed;
+    costsUndecided += g.costs_undecided;
     planBreached += g.plan_breached;
   }
   const money = (cents: bigint) => ({ amount: centsToDecimal(cents), currency: primary });
@@ -80,6 +85,7 @@ export async function dashboard(ctx: RequestContext, administrationId: string) {
     attention: [
       { reason: AttentionReason.MISSING_EMAIL, count: missingEmail },
       { reason: AttentionReason.PAYMENT_PLAN_BREACHED, count: planBreached },
+      { reason: AttentionReason.COLLECTION_COSTS_UNDECIDED, count: costsUndecided },
       { reason: AttentionReason.DISPUTED, count: disputed },
       // The administration itself needs attention until its daily import succeeds again.
       { reason: AttentionReason.IMPORT_FAILED, count: (await importSourceFailing(ctx, administrationId)) ? 1 : 0 },

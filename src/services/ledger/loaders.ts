@@ -12,8 +12,9 @@ import { User } from '../../entities/User';
 import { execute, knex } from './sql';
 import { notFound } from '../../schema/errors';
 import { readRows } from '../lists/read-rows';
+import { createCaseLoaders, type CaseLoaders } from '../cases/case-loaders';
 
-export interface Loaders {
+export interface Loaders extends CaseLoaders {
   administration: DataLoader<string, Administration | null>;
   /** Keys are `${administrationId}:${id}`: every load is scoped to one tenant. */
   debtor: DataLoader<string, Debtor | null>;
@@ -53,6 +54,7 @@ function scoped<V>(load: (administrationId: string, ids: string[]) => Promise<Ma
 
 function createLoaders(ctx: RequestContext): Loaders {
   return {
+    ...createCaseLoaders(ctx, scoped),
     // Read-only snapshots too: what reads it (currency, time zone, the administration shown) changes nothing.
     administration: new DataLoader(async (ids) => {
       const em = ctx.em;

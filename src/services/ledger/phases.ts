@@ -2,6 +2,7 @@
 // expression that the dashboard, the lists and the invoice's own field all use; attention rules are data evaluated
 // in JavaScript (one invoice) and compiled to SQL (lists, the dashboard), so neither can disagree with itself.
 import type { Knex } from '@mikro-orm/knex';
+import { type Case, CaseStatus, CollectionCostsMode } from '../../entities/Case';
 import type { Debtor } from '../../entities/Debtor';
 import { InvoiceStatus, type Invoice } from '../../entities/Invoice';
 import { AttentionReason } from '../../domain/attention';
@@ -13,19 +14,28 @@ interface Condition {
   /** Due date before today. */
   overdue?: boolean;
   debtorHasEmail?: boolean;
-  /** The invoice's (latest) payment plan was BREACHED. */
+  /** In a collection case that is OPEN (a case under a payment plan is the plan's to show). */
+  inOpenCase?: boolean;
+  /** In a case, not closed, whose collection costs wait for collect-or-waive. */
+  caseCostsUndecided?: boolean;
+  /** Its latest payment plan, or that of its case (not closed), was BREACHED. */
   planBreached?: boolean;
 }
 
-/** `planBreached` is a fact of another table: absent, it counts as false. */
-type InvoiceFacts = Pick<Invoice, 'status' | 'onHold' | 'dueDate'> & { planBreached?: boolean };
+/** The case an invoice is in (null: none), as far as its phase and attention go; the caller loads it. */
+export type InvoiceCaseFacts = Pick<Case, 'status' | 'collectionCostsMode'> | null;
+
+/** Facts of other tables the caller loads: the invoice's case, and whether its plan (or its case's) was breached. */
+type InvoiceFacts = Pick<Invoice, 'status' | 'onHold' | 'dueDate'> & { caseFacts: InvoiceCaseFacts; planBreached?: boolean };
 
 /** Facts that live in other tables, as SQL over `i`: one probe of a primary key each. */
 export const IN_OPEN_CASE_SQL = `exists (select 1 from cases c where c.id = i.case_id and c.status = 'OPEN')`;
 export const IN_ACTIVE_PLAN_SQL =
   `(exists (select 1 from payment_plans p where p.id = i.payment_plan_id and p.status = 'ACTIVE')` +
   ` or exists (select 1 from cases c where c.id = i.case_id and c.status = 'PAYMENT_PLAN'))`;
-export const IN_BREACHED_PLAN_SQL = `exists (select 1 from payment_plans p where p.id = i.payment_plan_id and p.status = 'BREACHED')`;
+export const IN_BREACHED_PLAN_SQL =
+  `(exists (select 1 from payment_plans p where p.id = i.payment_plan_id and p.status = 'BREACHED')` +
+  ` or exists (select 1 from cases c join payment_plans p on p.id = c.payment_plan_id where c.id = i.case_id and c.status <> 'CLOSED' and p.status = 'BREACHED'))`;
 
 /** The phase of `i` as one CASE expression, arms in precedence order; a step's phase is the key of the step it reached. */
 const PHASE_ARMS: readonly { key: string | null; sql: string }[] = [
@@ -85,6 +95,7 @@ const ATTENTION_RULES = [
   { reason: AttentionReason.MISSING_EMAIL, when: { status: InvoiceStatus.OPEN, debtorHasEmail: false } },
   { reason: AttentionReason.DISPUTED, when: { status: InvoiceStatus.OPEN, onHold: true } },
   { reason: AttentionReason.PAYMENT_PLAN_BREACHED, when: { status: InvoiceStatus.OPEN, planBreached: true } },
+  { reason: AttentionReason.COLLECTION_COSTS_UNDECIDED, when: { status: InvoiceStatus.OPEN, caseCostsUndecided: true } },
 ] as const satisfies readonly { reason: AttentionReason; when: Condition }[];
 
 export const SUPPORTED_ATTENTION: AttentionReason[] = ATTENTION_RULES.map((r) => r.reason);
@@ -94,6 +105,10 @@ function holds(when: Condition, invoice: InvoiceFacts, debtor: Pick<Debtor, 'ema
   if (when.onHold !== undefined && invoice.onHold !== when.onHold) return false;
   if (when.overdue !== undefined && invoice.dueDate < today !== when.overdue) return false;
   if (when.debtorHasEmail !== undefined && Boolean(debtor?.email) !== when.debtorHasEmail) return false;
+  const c = invoice.caseFacts;
+  if (when.inOpenCase !== undefined && (c?.status === CaseStatus.OPEN) !== when.inOpenCase) return false;
+  const undecided = c !== null && c.status !== CaseStatus.CLOSED && c.collectionCostsMode === CollectionCostsMode.UNDECIDED;
+  if (when.caseCostsUndecided !== undefined && undecided !== when.caseCostsUndecided) return false;
   if (when.planBreached !== undefined && Boolean(invoice.planBreached) !== when.planBreached) return false;
   return true;
 }
@@ -112,6 +127,17 @@ function sqlOf(when: Condition, today: string): [string, unknown[]] {
     bindings.push(today);
   }
   if (when.debtorHasEmail !== undefined) parts.push(when.debtorHasEmail ? 'd.email is not null' : 'd.email is null');
+  // Correlated probes of the case by its primary key: one index lookup per invoice, whatever the page.
+  if (when.inOpenCase !== undefined) {
+    parts.push(`${when.inOpenCase ? '' : 'not '}exists (select 1 from cases ic where ic.id = i.case_id and ic.status = ?)`);
+    bindings.push(CaseStatus.OPEN);
+  }
+  if (when.caseCostsUndecided !== undefined) {
+    parts.push(
+      `${when.caseCostsUndecided ? '' : 'not '}exists (select 1 from cases ic where ic.id = i.case_id and ic.status <> ? and ic.collection_costs_mode = ?)`,
+    );
+    bindings.push(CaseStatus.CLOSED, CollectionCostsMode.UNDECIDED);
+  }
   if (when.planBreached !== undefined) parts.push(when.planBreached ? IN_BREACHED_PLAN_SQL : `not ${IN_BREACHED_PLAN_SQL}`);
   return [parts.length > 0 ? `(${parts.join(' and ')})` : 'true', bindings];
 }

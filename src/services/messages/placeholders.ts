@@ -1,7 +1,20 @@
 // The placeholders a message or standard message may use, and filling them in.
 import { badInput } from '../../schema/errors';
 
-export const PLACEHOLDERS = ['debtor.name', 'invoice.number', 'invoice.openAmount', 'invoice.dueDate', 'portal.url', 'user.name'] as const;
+export const PLACEHOLDERS = [
+  'debtor.name',
+  'invoice.number',
+  'invoice.openAmount',
+  'invoice.dueDate',
+  'case.number',
+  'case.principal',
+  'case.collectionCosts',
+  'case.interest',
+  'case.totalDue',
+  'case.outstanding',
+  'portal.url',
+  'user.name',
+] as const;
 export type Placeholder = (typeof PLACEHOLDERS)[number];
 export type PlaceholderValues = Partial<Record<Placeholder, string>>;
 
@@ -32,7 +45,8 @@ export function fillPlaceholders(
   assertKnownPlaceholders(template, field, known);
   return template.replace(PLACEHOLDER_PATTERN, (_match, name: string) => {
     const value = values[name];
-    if (value === undefined) throw badInput(`{{${name}}} in ${field} needs a message about an ${name.split('.')[0]}`, field);
+    const about = name.split('.')[0];
+    if (value === undefined) throw badInput(`{{${name}}} in ${field} needs a message about ${/^[aeiou]/.test(about) ? 'an' : 'a'} ${about}`, field);
     return value;
   });
 }

@@ -1,8 +1,9 @@
 // What a message can be about. Each kind of target says which table its ids live in (for the tenant check)
-// and how to load it with its debtor and placeholder values; a case becomes one more entry in both.
+// and how to load it with its debtor and placeholder values.
 import type { RefTables } from '../../auth/tenant-source';
 import type { RequestContext } from '../../context';
 import type { EntityClass } from '@mikro-orm/core';
+import { Case } from '../../entities/Case';
 import { Debtor } from '../../entities/Debtor';
 import { Invoice } from '../../entities/Invoice';
 import { TargetType } from '../../entities/Message';
@@ -10,13 +11,15 @@ import { centsToDecimal } from '../../domain/money';
 import { notFound } from '../../schema/errors';
 import { readRows } from '../lists/read-rows';
 import { execute, knex } from '../ledger/sql';
+import { todayOf } from '../ledger/today';
+import { balanceOf, costsOwed, loadCaseFacts } from '../cases/case-balance';
 import type { PlaceholderValues } from './placeholders';
 
-/** For `@TenantFrom`: CASE has no table yet, so a CASE target is NOT_FOUND like any id that does not exist. */
+/** For `@TenantFrom`: the table each kind's ids live in. */
 export const TARGET_TABLES: RefTables = {
   kindField: 'type',
   idField: 'id',
-  tables: { [TargetType.INVOICE]: 'invoices', [TargetType.DEBTOR]: 'debtors' },
+  tables: { [TargetType.INVOICE]: 'invoices', [TargetType.DEBTOR]: 'debtors', [TargetType.CASE]: 'cases' },
 };
 
 export interface TargetRef {
@@ -70,6 +73,39 @@ const LOADERS: Partial<Record<TargetType, TargetLoader>> = {
   async [TargetType.DEBTOR](ctx, administrationId, ids) {
     const debtors = await rowsOf(ctx, Debtor, 'debtors', administrationId, ids);
     return new Map(debtors.map((debtor) => [debtor.id, { debtor, invoice: null, values: debtorValues(debtor) }]));
+  },
+  // Its amounts as they stand today: interest accrued to today, costs once they are collected.
+  async [TargetType.CASE](ctx, administrationId, ids) {
+    const cases = await rowsOf(ctx, Case, 'cases', administrationId, ids);
+    const debtors = new Map(
+      (await rowsOf(ctx, Debtor, 'debtors', administrationId, [...new Set(cases.map((c) => c.debtor.id))])).map((d) => [d.id, d]),
+    );
+    const facts = await loadCaseFacts(ctx.em, administrationId, cases.map((c) => c.id));
+    const today = await todayOf(ctx, administrationId);
+    return new Map(
+      cases.map((c) => {
+        const debtor = debtors.get(c.debtor.id)!;
+        const balance = balanceOf(c, facts.get(c.id)!, today);
+        const money = (cents: bigint) => `${c.currency} ${centsToDecimal(cents)}`;
+        const costs = costsOwed(c);
+        return [
+          c.id,
+          {
+            debtor,
+            invoice: null,
+            values: {
+              ...debtorValues(debtor),
+              'case.number': c.number,
+              'case.principal': money(c.principal),
+              'case.collectionCosts': money(costs),
+              'case.interest': money(balance.interest),
+              'case.totalDue': money(c.principal + costs + balance.interest),
+              'case.outstanding': money(balance.outstanding.total),
+            },
+          },
+        ];
+      }),
+    );
   },
 };
 

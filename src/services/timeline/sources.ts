@@ -5,11 +5,11 @@ import type { Knex } from '@mikro-orm/knex';
 import { TimelineKind } from '../../domain/timeline';
 import { centsToDecimal } from '../../domain/money';
 import { InvoiceStatus } from '../../entities/Invoice';
-import { MessageDirection } from '../../entities/Message';
+import { MessageDirection, TargetType } from '../../entities/Message';
 import { PaymentStatus } from '../../entities/Payment';
 
-/** Whose timeline: an invoice's or a debtor's, always inside one administration. */
-export type TimelineOwnerKind = 'invoice' | 'debtor';
+/** Whose timeline: an invoice's, a debtor's or a case's, always inside one administration. */
+export type TimelineOwnerKind = 'invoice' | 'debtor' | 'case';
 
 export interface TimelineOwner {
   administrationId: string;
@@ -67,10 +67,11 @@ function sentSummary(data: EntryData): string {
   return `Email sent to ${to.join(', ')}${by}: ${subject}`;
 }
 
-/** A message about an invoice has both columns; one about the debtor only debtor_id. */
+/** A message about an invoice has both columns; one about the debtor only debtor_id; one about a case names it as target. */
 const messagesOn: TimelineSource['on'] = {
   invoice: (query, id) => query.where('m.invoice_id', id),
   debtor: (query, id) => query.where('m.debtor_id', id),
+  case: (query, id) => query.where('m.target_id', id).where('m.target_type', TargetType.CASE),
 };
 
 const invoicesOn: TimelineSource['on'] = {
@@ -146,6 +147,9 @@ export const TIMELINE_SOURCES: readonly TimelineSource[] = [
       invoice: (query, id) =>
         query.whereExists((allocations) => allocations.select(1).from('payment_allocations as pa').whereRaw('pa.payment_id = p.id').where('pa.invoice_id', id)),
       debtor: (query, id) => query.where('p.debtor_id', id),
+      // What was paid toward the case: payments to its invoices recorded while they were in it.
+      case: (query, id) =>
+        query.whereExists((paid) => paid.select(1).from('case_payments as cp').whereRaw('cp.payment_id = p.id').where('cp.case_id', id)),
     },
     columns: {
       sourceId: 'p.id',
@@ -158,15 +162,41 @@ export const TIMELINE_SOURCES: readonly TimelineSource[] = [
       (text(data, 'status') === PaymentStatus.REFUNDED ? ' (refunded since)' : ''),
   },
   {
-    // One entry per plan: on the debtor's timeline and on that of every invoice it covers.
+    kind: TimelineKind.CASE_OPENED,
+    rank: 1,
+    table: 'cases as c',
+    alias: 'c',
+    on: {
+      case: (query, id) => query.where('c.id', id),
+      debtor: (query, id) => query.where('c.debtor_id', id),
+      // The case the invoice is in (an invoice is in one case at a time).
+      invoice: (query, id) => query.whereRaw('c.id = (select ci.case_id from invoices ci where ci.id = ?)', [id]),
+    },
+    columns: {
+      sourceId: 'c.id',
+      at: 'c.opened_at',
+      data: `jsonb_build_object('number', c.number, 'principal', c.principal::text, 'currency', c.currency)`,
+    },
+    summary: (data) => `Case ${text(data, 'number')} opened for ${text(data, 'currency')} ${centsToDecimal(text(data, 'principal') || 0)}`,
+  },
+  {
+    // One entry per plan: on the debtor's timeline and on those of every invoice and case it covers.
     kind: TimelineKind.PAYMENT_PLAN_CREATED,
     rank: 1,
     table: 'payment_plans as pp',
     alias: 'pp',
     on: {
+      // An invoice it covers, directly or through the case the invoice is in.
       invoice: (query, id) =>
-        query.whereExists((items) => items.select(1).from('payment_plan_items as ppi').whereRaw('ppi.plan_id = pp.id').where('ppi.invoice_id', id)),
+        query.whereExists((items) =>
+          items
+            .select(1)
+            .from('payment_plan_items as ppi')
+            .whereRaw('ppi.plan_id = pp.id')
+            .whereRaw('(ppi.invoice_id = ? or ppi.case_id = (select ci.case_id from invoices ci where ci.id = ?))', [id, id]),
+        ),
       debtor: (query, id) => query.where('pp.debtor_id', id),
+      case: (query, id) => query.whereExists((items) => items.select(1).from('payment_plan_items as ppi').whereRaw('ppi.plan_id = pp.id').where('ppi.case_id', id)),
     },
     columns: {
       sourceId: 'pp.id',

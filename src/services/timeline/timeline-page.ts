@@ -1,4 +1,4 @@
-// A page of an invoice's or debtor's timeline: newest first, one UNION ALL statement of the sources per page.
+// A page of an invoice's, debtor's or case's timeline: newest first, one UNION ALL statement of the sources per page.
 import { isIsoInstant } from '../../domain/dates';
 import type { Knex } from '@mikro-orm/knex';
 import type { RequestContext } from '../../context';
