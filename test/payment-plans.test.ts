@@ -4,6 +4,7 @@
 // (attention, and the reminder flow resumes).
 import {
   CancelPaymentPlanDocument,
+  CasePlanStateDocument,
   CreatePaymentPlanDocument,
   DashboardDocument,
   DebtorAttentionDocument,
@@ -12,11 +13,13 @@ import {
   InvoicesDocument,
   InvoicesWithNextStepDocument,
   InvoiceTimelineDocument,
+  OpenCaseDocument,
   PaymentPlanDocument,
   PaymentPlansDocument,
   RegisterPaymentDocument,
   ReminderRunsDocument,
   RunRemindersDocument,
+  SetCollectionCostsDocument,
   SetTestClockDocument,
   type CreatePaymentPlanInput,
 } from './generated/graphql';
@@ -180,7 +183,7 @@ describe('createPaymentPlan', () => {
       [{ invoiceIds: [ids['INV-3']], firstDueDate: '2032-03-04' }, 'BAD_USER_INPUT', 'firstDueDate', /at most 365 days ahead/],
       [{ invoiceIds: [ids['INV-10']], installmentCount: 4 }, 'BAD_USER_INPUT', 'installmentCount', /A total of 0.03 cannot be split into 4 installments of at least 0.01/],
       [{ invoiceIds: [ids['INV-3'], ids['INV-7']] }, 'BAD_USER_INPUT', 'invoiceIds', /of one debtor/],
-      [{ invoiceIds: [ids['INV-7'], ids['INV-8']] }, 'BAD_USER_INPUT', 'invoiceIds', /in one currency; these invoices are in EUR, USD/],
+      [{ invoiceIds: [ids['INV-7'], ids['INV-8']] }, 'BAD_USER_INPUT', 'invoiceIds', /in one currency; these are in EUR, USD/],
       [{ debtorId: ids['D-7'] }, 'BAD_USER_INPUT', 'debtorId', /in one currency/],
       [{ invoiceIds: [ids['INV-1']] }, 'CONFLICT', undefined, /Invoice 2026-0001 is already in an active payment plan/],
       [{ debtorId: ids['D-1'] }, 'CONFLICT', undefined, /already in an active payment plan/],
@@ -315,6 +318,88 @@ describe('payments', () => {
     ]);
     const cancel = await server.gql(CancelPaymentPlanDocument, { id: plans.p2 }, { token: t.member.token });
     expectError(cancel, 'CONFLICT');
+  });
+});
+
+describe('cases', () => {
+  const debtor = (n: number) => ({ externalId: `D-${n}`, name: `Debtor ${n}`, type: 'BUSINESS' as const, email: `d${n}@example.test` });
+  const cases: Record<string, string> = {};
+  const casePlan = async (id: string) => expectData(await server.gql(CasePlanStateDocument, { id }, { token: t.viewer.token })).case!;
+
+  beforeAll(async () => {
+    // Due yesterday: in a case today, no interest has run yet (it starts the day after the due date).
+    await importAndWait(server, t.owner.token, t.a, [
+      invoiceInput(11, { dueDate: '2031-03-02', debtor: debtor(11) }),
+      invoiceInput(12, { dueDate: '2031-03-20', amount: '50.00', openAmount: '50.00', debtor: debtor(11) }),
+      invoiceInput(13, { dueDate: '2031-03-02', debtor: debtor(13) }),
+    ]);
+    const data = expectData(await server.gql(InvoicesWithNextStepDocument, { id: t.a }, { token: t.owner.token }));
+    for (const { node } of data.administration!.invoices.edges) ids[node.externalId] = node.id;
+    for (const d of await sql<{ id: string; external_id: string }>('select id, external_id from debtors where administration_id = ?', [t.a])) ids[d.external_id] = d.id;
+    for (const [key, invoiceId] of [['c1', ids['INV-11']], ['c2', ids['INV-13']]]) {
+      cases[key] = expectData(await server.gql(OpenCaseDocument, { invoiceIds: [invoiceId] }, { token: t.admin.token })).openCase.id;
+    }
+    expectData(await server.gql(SetCollectionCostsDocument, { caseId: cases.c1, mode: 'COLLECT' }, { token: t.admin.token }));
+  });
+
+  it("covers a case with its outstanding total due, and puts it in PAYMENT_PLAN", async () => {
+    expect((await casePlan(cases.c1)).outstanding.amount).toBe('140.00');
+    const refused = await create({ invoiceIds: [ids['INV-11']] });
+    expectError(refused, 'CONFLICT');
+    expect(refused.errors![0].message).toBe('Invoice 2026-0011 is in case C-1: a plan covers the case (caseIds), not its invoices');
+
+    const created = expectData(await create({ caseIds: [cases.c1], invoiceIds: [ids['INV-12']], installmentCount: 2 })).createPaymentPlan;
+    plans.c1 = created.id;
+    expect(created).toMatchObject({
+      status: 'ACTIVE',
+      total: { amount: '190.00', currency: 'EUR' },
+      invoices: [{ id: ids['INV-12'] }],
+      cases: [{ id: cases.c1, number: 'C-1', status: 'PAYMENT_PLAN' }],
+    });
+    expect(created.installments.map((i) => i.amount.amount)).toEqual(['95.00', '95.00']);
+    const c1 = await casePlan(cases.c1);
+    expect(c1).toMatchObject({ status: 'PAYMENT_PLAN', paymentPlan: { id: created.id, status: 'ACTIVE' } });
+    expect(c1.timeline.edges.map((e) => e.node.id)).toContain(`PAYMENT_PLAN_CREATED:${created.id}`);
+    // The case's invoice is in the plan through its case.
+    expect(await invoice('INV-11')).toMatchObject({ phase: 'PAYMENT_PLAN', paymentPlan: { id: created.id } });
+    const timeline = expectData(await server.gql(InvoiceTimelineDocument, { id: ids['INV-11'], first: 10 }, { token: t.viewer.token })).invoice!.timeline;
+    expect(timeline.edges.map((e) => e.node.id)).toContain(`PAYMENT_PLAN_CREATED:${created.id}`);
+  });
+
+  it('refuses a case already in an active plan, by caseIds or by debtorId, and an unknown case', async () => {
+    const before = await planCount();
+    for (const input of [{ caseIds: [cases.c1] }, { debtorId: ids['D-11'] }]) {
+      const result = await create(input);
+      expectError(result, 'CONFLICT');
+      expect(result.errors![0].message).toMatch(/already in an active payment plan/);
+    }
+    expectError(await create({ caseIds: ['00000000-0000-4000-8000-000000000000'] }), 'NOT_FOUND');
+    expect(await planCount()).toBe(before);
+  });
+
+  it('counts payments toward the case, and completes once everything it covers is settled', async () => {
+    expectData(await server.gql(RegisterPaymentDocument, { invoiceId: ids['INV-11'], amount: '100.00' }, { token: t.member.token }));
+    const partly = await plan(plans.c1);
+    expect(partly).toMatchObject({ status: 'ACTIVE', paid: { amount: '100.00' } });
+    expect(partly.installments.map((i) => [i.paidAmount.amount, i.status])).toEqual([
+      ['95.00', 'PAID'],
+      ['5.00', 'PENDING'],
+    ]);
+    // The costs came first (art. 6:44 BW): 40.00 of principal is still owed. Waived, the case is settled.
+    expect(await casePlan(cases.c1)).toMatchObject({ status: 'PAYMENT_PLAN', outstanding: { amount: '40.00' } });
+    expectData(await server.gql(SetCollectionCostsDocument, { caseId: cases.c1, mode: 'WAIVE' }, { token: t.admin.token }));
+    expect((await casePlan(cases.c1)).status).toBe('CLOSED');
+    // Paying the last invoice settles all it covers: COMPLETED, though the installments wanted 190.00.
+    expectData(await server.gql(RegisterPaymentDocument, { invoiceId: ids['INV-12'], amount: '50.00' }, { token: t.member.token }));
+    expect(await plan(plans.c1)).toMatchObject({ status: 'COMPLETED', paid: { amount: '150.00' } });
+  });
+
+  it('puts a cancelled plan\'s case back in collection', async () => {
+    const created = expectData(await create({ caseIds: [cases.c2] })).createPaymentPlan;
+    expect((await invoice('INV-13')).phase).toBe('PAYMENT_PLAN');
+    expectData(await server.gql(CancelPaymentPlanDocument, { id: created.id }, { token: t.member.token }));
+    expect(await casePlan(cases.c2)).toMatchObject({ status: 'OPEN', paymentPlan: { id: created.id, status: 'CANCELLED' } });
+    expect((await invoice('INV-13')).phase).toBe('COLLECTION');
   });
 });
 

@@ -27,6 +27,7 @@ import { CaseTimelineResolver, DebtorTimelineResolver, InvoiceTimelineResolver, 
 import { ClockResolver } from '../resolvers/clock/ClockResolver';
 import {
   AdministrationPaymentPlansResolver,
+  CasePaymentPlanResolver,
   InvoicePaymentPlanResolver,
   PaymentPlanResolver,
 } from '../resolvers/payment-plans/PaymentPlanResolver';
@@ -66,6 +67,7 @@ export const resolvers = [
   PaymentPlanResolver,
   AdministrationPaymentPlansResolver,
   InvoicePaymentPlanResolver,
+  CasePaymentPlanResolver,
   // Timelines
   InvoiceTimelineResolver,
   DebtorTimelineResolver,

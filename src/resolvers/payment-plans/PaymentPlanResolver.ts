@@ -1,8 +1,9 @@
 // Payment plans: reading one, creating and cancelling, the loaded fields of PaymentPlan, and where plans hang off
-// an administration (its list) and an invoice (its latest plan).
+// an administration (its list), an invoice and a case (the latest plan of each).
 import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { RequestContext } from '../../context';
 import { Role } from '../../entities/Membership';
+import type { Case } from '../../entities/Case';
 import type { Invoice } from '../../entities/Invoice';
 import type { PaymentPlan } from '../../entities/PaymentPlan';
 import { TenantFrom } from '../../auth/tenant-source';
@@ -10,6 +11,7 @@ import { installmentStatus } from '../../domain/installments';
 import { centsToDecimal } from '../../domain/money';
 import { notFound } from '../../schema/errors';
 import { AdministrationType } from '../../schema/types/administration';
+import { CaseType } from '../../schema/types/cases';
 import { DebtorType_, InvoiceType, MoneyType } from '../../schema/types/ledger';
 import { CreatePaymentPlanInput, InstallmentType, PaymentPlanConnection, PaymentPlanType } from '../../schema/types/payment-plans';
 import { loadersFor, scopedKey } from '../../services/ledger/loaders';
@@ -60,7 +62,12 @@ export class PaymentPlanResolver {
     return planLoadersFor(ctx).invoices.load(scopedKey(plan.administration.id, plan.id));
   }
 
-  @FieldResolver(() => MoneyType)
+  @FieldResolver(() => [CaseType], { description: 'The cases it covers, oldest first.' })
+  cases(@Ctx() ctx: RequestContext, @Root() plan: PaymentPlan) {
+    return planLoadersFor(ctx).cases.load(scopedKey(plan.administration.id, plan.id));
+  }
+
+  @FieldResolver(() => MoneyType, { description: "The invoices' open amounts and the cases' outstanding totals when it was made." })
   total(@Root() plan: PaymentPlan): MoneyType {
     return { amount: centsToDecimal(plan.total), currency: plan.currency };
   }
@@ -103,8 +110,28 @@ export class AdministrationPaymentPlansResolver {
 
 @Resolver(() => InvoiceType)
 export class InvoicePaymentPlanResolver {
-  @FieldResolver(() => PaymentPlanType, { nullable: true, description: 'The latest plan that covered it, whatever its status; null if none.' })
-  paymentPlan(@Ctx() ctx: RequestContext, @Root() invoice: Invoice) {
-    return invoice.paymentPlan ? planLoadersFor(ctx).plan.load(scopedKey(invoice.administration.id, invoice.paymentPlan.id)) : null;
+  @FieldResolver(() => PaymentPlanType, {
+    nullable: true,
+    description: 'The latest plan that covered it, itself or through its case, whatever its status; null if none.',
+  })
+  async paymentPlan(@Ctx() ctx: RequestContext, @Root() invoice: Invoice) {
+    const administrationId = invoice.administration.id;
+    const inCase = invoice.case ? await loadersFor(ctx).case.load(scopedKey(administrationId, invoice.case.id)) : null;
+    const plans = await Promise.all(
+      [invoice.paymentPlan?.id, inCase?.paymentPlan?.id].map((id) => (id ? planLoadersFor(ctx).plan.load(scopedKey(administrationId, id)) : null)),
+    );
+    return latest(plans);
   }
+}
+
+@Resolver(() => CaseType)
+export class CasePaymentPlanResolver {
+  @FieldResolver(() => PaymentPlanType, { nullable: true, description: 'The latest plan that covered it, whatever its status; null if none.' })
+  paymentPlan(@Ctx() ctx: RequestContext, @Root() c: Case) {
+    return c.paymentPlan ? planLoadersFor(ctx).plan.load(scopedKey(c.administration.id, c.paymentPlan.id)) : null;
+  }
+}
+
+function latest(plans: (PaymentPlan | null)[]): PaymentPlan | null {
+  return plans.reduce<PaymentPlan | null>((found, plan) => (plan && (!found || plan.createdAt > found.createdAt) ? plan : found), null);
 }

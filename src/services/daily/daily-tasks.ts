@@ -21,7 +21,7 @@ export const DAILY_TASKS: readonly DailyTask[] = [
     name: 'payment plans',
     async run(ctx) {
       const counts = await checkPaymentPlans(ctx);
-      if (counts.breached + counts.overdueNotices + counts.alerts > 0) ctx.logger.info(counts, 'payment plans checked');
+      if (counts.completed + counts.breached + counts.overdueNotices + counts.alerts > 0) ctx.logger.info(counts, 'payment plans checked');
     },
   },
   {

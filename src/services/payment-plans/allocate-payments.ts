@@ -2,6 +2,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { PaymentRecorded } from '../events/domain-events';
 import { executeBulk } from '../ledger/sql';
+import { completeDonePlans } from './settle';
 
 /**
  * Per ACTIVE plan, what these payments paid on the invoices it covers (directly, or through a case it covers), and
@@ -25,8 +26,8 @@ const LOCK = `select id from payment_plans where id = any(?::uuid[]) and status 
 
 /**
  * Pays the locked plans' installments oldest first: `before` is what the earlier installments still want, so each
- * takes what is left after them. The plan's paid never exceeds its total (a bookkeeping that raised an invoice after the plan was made can pay more);
- * a plan paid in full is COMPLETED at the moment of the payment that did it.
+ * takes what is left after them. The plan's paid never exceeds its total (a bookkeeping that raised an invoice after
+ * the plan was made can pay more).
  */
 const ALLOCATE = `
 with pay as (
@@ -45,15 +46,15 @@ with pay as (
    where ins.id = due.id and least(due.wanted, greatest(live.amount - due.before, 0)) > 0
   returning ins.id
 )
-update payment_plans pl
-   set paid = least(pl.total, pl.paid + live.amount),
-       status = (case when pl.paid + live.amount >= pl.total then 'COMPLETED' else 'ACTIVE' end)::payment_plan_status,
-       ended_at = case when pl.paid + live.amount >= pl.total then live.at else pl.ended_at end
+update payment_plans pl set paid = least(pl.total, pl.paid + live.amount)
   from live
  where pl.id = live.id
-returning pl.id`;
+returning pl.id, live.at`;
 
-/** In the raising transaction: a rollback of the payment takes the allocation with it. */
+/**
+ * In the raising transaction: a rollback of the payment takes the allocation with it. A plan paid in full, or whose
+ * invoices and cases are all settled now (the cases' subscriber ran first), is COMPLETED at the moment of the payment.
+ */
 export async function allocateToInstallments(em: EntityManager, event: PaymentRecorded): Promise<void> {
   const perPlan = await executeBulk<{ plan_id: string; amount: string; at: Date }>(em, PAID_PER_PLAN, [
     event.administrationId,
@@ -61,5 +62,6 @@ export async function allocateToInstallments(em: EntityManager, event: PaymentRe
   ]);
   if (perPlan.length === 0) return;
   await executeBulk(em, LOCK, [`{${perPlan.map((p) => p.plan_id).join(',')}}`]);
-  await executeBulk(em, ALLOCATE, [JSON.stringify(perPlan)]);
+  const paid = await executeBulk<{ id: string; at: Date }>(em, ALLOCATE, [JSON.stringify(perPlan)]);
+  for (const { id, at } of paid) await completeDonePlans(em, [id], new Date(at));
 }

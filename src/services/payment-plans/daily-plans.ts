@@ -1,13 +1,16 @@
-// The daily work of payment plans: breaches past the grace period, then overdue notices, then alerts before due dates.
+// The daily work of payment plans: plans settled otherwise complete, breaches past the grace period, then overdue
+// notices, then alerts before due dates.
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { RequestContext } from '../../context';
 import { INSTALLMENT_ALERT, INSTALLMENT_OVERDUE, type PlanEmailTemplate } from '../../domain/payment-plan-emails';
 import { PAUSED_SQL } from '../reminders/pause';
 import { executeBulk } from '../ledger/sql';
 import { reopenCasesOf } from './plan-cases';
+import { completeDonePlans, SETTLED_SQL } from './settle';
 import { writePlanEmails } from './plan-emails';
 
 export interface PlanCheckCounts {
+  completed: number;
   breached: number;
   overdueNotices: number;
   alerts: number;
@@ -55,6 +58,19 @@ async function claim(em: EntityManager, lockSql: string, writeSql: string, now: 
   const locked = await executeBulk<{ id: string }>(em, lockSql, [now]);
   if (locked.length === 0) return [];
   return executeBulk<{ id: string }>(em, writeSql, [now, ...extra, `{${locked.map((r) => r.id).join(',')}}`]);
+}
+
+/** ACTIVE plans whose invoices and cases were all settled without paying the installments (a case's costs waived). */
+async function completeSettledPlans(ctx: RequestContext, now: string): Promise<number> {
+  return ctx.em.fork().transactional(async (em) => {
+    const locked = await executeBulk<{ id: string }>(
+      em,
+      `with ${DUE} select p.id from payment_plans p join due s on s.administration_id = p.administration_id
+        where p.status = 'ACTIVE' and ${SETTLED_SQL} order by p.id for update of p skip locked`,
+      [now],
+    );
+    return (await completeDonePlans(em, locked.map((r) => r.id), new Date(now))).length;
+  });
 }
 
 /** ACTIVE plans with an installment overdue past the grace days: BREACHED, their cases back in collection. */
@@ -107,7 +123,8 @@ export async function checkPaymentPlans(ctx: RequestContext): Promise<PlanCheckC
   const now = ctx.clock.now().toISOString();
   // Breaches first: a plan that ends today sends no more plan emails, and today's reminder run (the next daily task)
   // already finds its invoices back in the flow.
+  const completed = await completeSettledPlans(ctx, now);
   const breached = await breachPlans(ctx, now);
   const [overdueNotices, alerts] = [await sendEmails(ctx, now, EMAILS[0]), await sendEmails(ctx, now, EMAILS[1])];
-  return { breached, overdueNotices, alerts };
+  return { completed, breached, overdueNotices, alerts };
 }

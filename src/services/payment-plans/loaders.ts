@@ -2,6 +2,7 @@
 // costs one query per field, whatever its size.
 import DataLoader from 'dataloader';
 import type { RequestContext } from '../../context';
+import { Case } from '../../entities/Case';
 import { Invoice } from '../../entities/Invoice';
 import { Installment, PaymentPlan } from '../../entities/PaymentPlan';
 import { IN_BREACHED_PLAN_SQL } from '../ledger/phases';
@@ -14,6 +15,7 @@ interface PlanLoaders {
   plan: DataLoader<string, PaymentPlan | null>;
   installments: DataLoader<string, Installment[]>;
   invoices: DataLoader<string, Invoice[]>;
+  cases: DataLoader<string, Case[]>;
   /** Keys `${administrationId}:${debtorId}`: an open invoice of the debtor whose plan was breached. */
   debtorHasBreachedPlan: DataLoader<string, boolean>;
 }
@@ -70,6 +72,19 @@ function createLoaders(ctx: RequestContext): PlanLoaders {
         );
         const byPlan = new Map<string, Invoice[]>();
         readRows(em(), Invoice, rows).forEach((invoice, n) => byPlan.set(rows[n].plan_id, [...(byPlan.get(rows[n].plan_id) ?? []), invoice]));
+        return byPlan;
+      }, () => []),
+    ),
+    cases: new DataLoader(
+      scoped(async (administrationId, ids) => {
+        const rows = await execute<Record<string, unknown> & { plan_id: string }>(
+          em(),
+          `select c.*, it.plan_id from payment_plan_items it join cases c on c.id = it.case_id
+            where it.administration_id = ? and it.plan_id = any(?::uuid[]) order by c.opened_at, c.id`,
+          [administrationId, ids],
+        );
+        const byPlan = new Map<string, Case[]>();
+        readRows(em(), Case, rows).forEach((c, n) => byPlan.set(rows[n].plan_id, [...(byPlan.get(rows[n].plan_id) ?? []), c]));
         return byPlan;
       }, () => []),
     ),
