@@ -30,8 +30,8 @@ export type Subscriber<E extends DomainEvent> = (em: EntityManager, event: E) =>
 
 /** What follows from each event, in order. Reminders, plans and the timeline add their subscribers here. */
 const SUBSCRIBERS: { [T in DomainEvent['type']]: Subscriber<EventOf<T>>[] } = {
-  // A reconciliation moves no money (the bookkeeping now shows what was already counted): cases need nothing from it.
   PaymentRecorded: [pushPaymentsLive, recordCasePayments],
+  // A reconciliation moves no money (the bookkeeping now shows what was already counted): cases need nothing from it.
   PaymentsReconciled: [pushPaymentsLive],
 };
 
