@@ -61,6 +61,9 @@ interface Totals {
   messages: number;
   cases: number;
   seconds: number;
+  /** Time runs spent running (started to finished), summed; the rest of the span they waited in the queue. */
+  working: number;
+  longest: number;
 }
 
 /** Waits until `expected` runs created after `since` have finished; their totals and the span first queued to last finished. */
@@ -69,7 +72,9 @@ async function waitForRuns(db: Client, since: Date, expected: number): Promise<T
     const { rows } = await db.query(
       `select count(*) filter (where status in ('SUCCEEDED', 'FAILED'))::int as finished, count(*) filter (where status = 'FAILED')::int as failed,
               coalesce(sum(invoices_selected), 0)::int as selected, coalesce(sum(messages_queued), 0)::int as messages, coalesce(sum(cases_opened), 0)::int as cases,
-              extract(epoch from max(finished_at) - min(created_at))::float as seconds
+              extract(epoch from max(finished_at) - min(created_at))::float as seconds,
+              coalesce(extract(epoch from sum(finished_at - started_at)), 0)::float as working,
+              coalesce(extract(epoch from max(finished_at - started_at)), 0)::float as longest
          from reminder_runs where created_at >= $1`,
       [since],
     );
@@ -97,7 +102,8 @@ async function main(): Promise<void> {
     const first = await waitForRuns(db, since, ADMINISTRATIONS);
     console.log(
       `daily run: ${first.seconds.toFixed(1)} s from the first run queued to the last finished; ${first.finished} runs (${first.failed} failed), ` +
-        `${first.selected} invoices selected, ${first.messages} emails queued, ${first.cases} cases opened`,
+        `${first.selected} invoices selected, ${first.messages} emails queued, ${first.cases} cases opened; ` +
+        `runs ran ${first.working.toFixed(1)} s in all (longest ${first.longest.toFixed(2)} s)`,
     );
 
     // The same day again: every administration run now (as runReminders does), which must find nothing due.
@@ -107,7 +113,10 @@ async function main(): Promise<void> {
        insert into job_outbox (job, data) select 'reminders:run', jsonb_build_object('runId', id) from runs`,
     );
     const second = await waitForRuns(db, again, ADMINISTRATIONS);
-    console.log(`second run the same day: ${second.seconds.toFixed(1)} s, ${second.selected} invoices selected, ${second.messages} emails queued`);
+    console.log(
+      `second run the same day: ${second.seconds.toFixed(1)} s, ${second.selected} invoices selected, ${second.messages} emails queued; ` +
+        `runs ran ${second.working.toFixed(1)} s in all (longest ${second.longest.toFixed(2)} s)`,
+    );
     console.log(`server peak RSS: ${peakRssMb(server.child.pid!).toFixed(0)} MB`);
 
     const { rows } = await db.query('select id, (now() at time zone time_zone)::date::text as today from administrations limit 1');
