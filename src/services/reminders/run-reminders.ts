@@ -106,7 +106,7 @@ async function selectAndSend(ctx: RequestContext, em: EntityManager, runId: stri
   );
   const today = todayIn(ctx.clock, admin.timeZone);
   if (isPausedOn(admin, today)) return { invoicesSelected: 0, messagesQueued: 0, casesOpened: 0 };
-  const due = await execute<PlannedRow>(em, DUE_STEPS_SQL, [today, administrationId, today]);
+  const due = await execute<PlannedRow>(em, DUE_STEPS_SQL, [administrationId, today, administrationId, today]);
   if (due.length === 0) return { invoicesSelected: 0, messagesQueued: 0, casesOpened: 0 };
 
   // The unique (invoice, step) row: whatever another run already wrote is skipped here, never sent twice.
