@@ -1,7 +1,8 @@
 // Reminder benchmark: 1,000 administrations, 1,000,000 open invoices over 200,000 debtors, due dates spread over the
-// last 90 days. A real server process (API and worker, outbox mail transport) starts the daily run of every
-// administration; we time from the first run queued to the last one finished, then run every administration again
-// the same day (which must send nothing), and print the plan of the selecting query.
+// last 90 days. The daily run of every administration is started and executed by the server's own services in this
+// process (two at a time, as a worker does), with the outbox mail transport and no worker delivering meanwhile, so the
+// figure is the runs' own: selecting, writing the emails and their delivery jobs, opening cases. Then every
+// administration runs again the same day (which must send nothing), and the plan of the selecting query is printed.
 //
 // Needs a PostgreSQL: BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres).
 // Run with `npm run bench:reminders` (BENCH_ADMINISTRATIONS and BENCH_INVOICES_PER_ADMINISTRATION scale it down).
@@ -55,69 +56,96 @@ async function populate(db: Client): Promise<void> {
 }
 
 interface Totals {
-  finished: number;
   failed: number;
   selected: number;
   messages: number;
   cases: number;
-  seconds: number;
+  longest: number;
 }
 
-/** Waits until `expected` runs created after `since` have finished; their totals and the span first queued to last finished. */
-async function waitForRuns(db: Client, since: Date, expected: number): Promise<Totals> {
-  for (;;) {
-    const { rows } = await db.query(
-      `select count(*) filter (where status in ('SUCCEEDED', 'FAILED'))::int as finished, count(*) filter (where status = 'FAILED')::int as failed,
-              coalesce(sum(invoices_selected), 0)::int as selected, coalesce(sum(messages_queued), 0)::int as messages, coalesce(sum(cases_opened), 0)::int as cases,
-              extract(epoch from max(finished_at) - min(created_at))::float as seconds
-         from reminder_runs where created_at >= $1`,
-      [since],
-    );
-    const totals = rows[0] as Totals;
-    if (totals.finished >= expected) return totals;
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
+/** What the runs created since `since` did. */
+async function totals(db: Client, since: Date): Promise<Totals> {
+  const { rows } = await db.query(
+    `select count(*) filter (where status = 'FAILED')::int as failed,
+            coalesce(sum(invoices_selected), 0)::int as selected, coalesce(sum(messages_queued), 0)::int as messages, coalesce(sum(cases_opened), 0)::int as cases,
+            coalesce(extract(epoch from max(finished_at - started_at)), 0)::float as longest
+       from reminder_runs where created_at >= $1`,
+    [since],
+  );
+  return rows[0] as Totals;
 }
+
+// The server's services, from its build, run in this process against the database: the runs alone are timed.
+interface Runtime {
+  app: object;
+  orm: object;
+  stop(): Promise<void>;
+}
+const dist = (...parts: string[]) => path.join(ROOT, 'dist', ...parts);
+/* eslint-disable @typescript-eslint/no-require-imports */
+const { startRuntime } = require(dist('runtime.js')) as { startRuntime(options: { config: unknown; role: string }): Promise<Runtime> };
+const { loadConfig } = require(dist('config.js')) as { loadConfig(env: Record<string, string>): unknown };
+const { createJobContext } = require(dist('jobs', 'job-context.js')) as { createJobContext(app: object, orm: object): object };
+const { executeReminderRun } = require(dist('services', 'reminders', 'run-reminders.js')) as { executeReminderRun(ctx: object, runId: string): Promise<void> };
+const { startDueDailyRuns } = require(dist('services', 'reminders', 'reminder-runs.js')) as { startDueDailyRuns(ctx: object): Promise<number> };
+/* eslint-enable @typescript-eslint/no-require-imports */
+
+/** Executes the queued runs created since `since`, two at a time (a worker's concurrency for this job). */
+async function executeRuns(db: Client, runtime: Runtime, since: Date): Promise<void> {
+  const { rows } = await db.query<{ id: string }>(`select id from reminder_runs where status = 'QUEUED' and created_at >= $1 order by created_at, id`, [since]);
+  const queue = rows.map((r) => r.id);
+  const lane = async () => {
+    for (let id = queue.shift(); id; id = queue.shift()) await executeReminderRun(createJobContext(runtime.app, runtime.orm), id);
+  };
+  await Promise.all([lane(), lane()]);
+}
+
+const selfPeakRssMb = () => peakRssMb(process.pid);
 
 async function main(): Promise<void> {
   const database = await scratchDatabase('reminders');
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'credit-bench-reminders-'));
   const env = serverEnv(database.url, dataDir);
   const db = new Client({ connectionString: database.url });
+  let runtime: Runtime | null = null;
   try {
-    // A first start migrates the database; the data goes in while no worker runs.
+    // A first start of the real server migrates the database; the data goes in while nothing runs.
     await (await startServer(env)).stop();
     await db.connect();
     const populating = Date.now();
     await populate(db);
     console.log(`populated ${ADMINISTRATIONS} administrations, ${ADMINISTRATIONS * INVOICES_PER_ADMINISTRATION} invoices, ${ADMINISTRATIONS * DEBTORS_PER_ADMINISTRATION} debtors in ${((Date.now() - populating) / 1000).toFixed(1)} s`);
 
+    // The API role: no worker, so the queued emails stay queued and do not compete with the runs.
+    runtime = await startRuntime({ config: loadConfig({ ...env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn' }), role: 'api' });
+    const rssBefore = selfPeakRssMb();
     const since = new Date();
-    const server = await startServer(env);
-    const first = await waitForRuns(db, since, ADMINISTRATIONS);
+    const started = Date.now();
+    const count = await startDueDailyRuns(createJobContext(runtime.app, runtime.orm));
+    await executeRuns(db, runtime, since);
+    const first = await totals(db, since);
     console.log(
-      `daily run: ${first.seconds.toFixed(1)} s from the first run queued to the last finished; ${first.finished} runs (${first.failed} failed), ` +
-        `${first.selected} invoices selected, ${first.messages} emails queued, ${first.cases} cases opened`,
+      `daily run: ${((Date.now() - started) / 1000).toFixed(1)} s for ${count} administrations (${first.failed} failed): ` +
+        `${first.selected} invoices selected, ${first.messages} emails queued, ${first.cases} cases opened; longest run ${first.longest.toFixed(2)} s`,
     );
 
-    // The same day again: every administration run now (as runReminders does), which must find nothing due.
+    // The same day again, every administration (as runReminders does): nothing may be sent.
     const again = new Date();
-    await db.query(
-      `with runs as (insert into reminder_runs (id, administration_id, status, created_at) select gen_random_uuid(), id, 'QUEUED', now() from administrations returning id)
-       insert into job_outbox (job, data) select 'reminders:run', jsonb_build_object('runId', id) from runs`,
-    );
-    const second = await waitForRuns(db, again, ADMINISTRATIONS);
-    console.log(`second run the same day: ${second.seconds.toFixed(1)} s, ${second.selected} invoices selected, ${second.messages} emails queued`);
-    console.log(`server peak RSS: ${peakRssMb(server.child.pid!).toFixed(0)} MB`);
+    const startedAgain = Date.now();
+    await db.query(`insert into reminder_runs (id, administration_id, status, created_at) select gen_random_uuid(), id, 'QUEUED', now() from administrations`);
+    await executeRuns(db, runtime, again);
+    const second = await totals(db, again);
+    console.log(`second run the same day: ${((Date.now() - startedAgain) / 1000).toFixed(1)} s, ${second.selected} invoices selected, ${second.messages} emails queued`);
+    console.log(`peak RSS of the process running them: ${selfPeakRssMb().toFixed(0)} MB (${rssBefore.toFixed(0)} MB before the runs)`);
 
     const { rows } = await db.query('select id, (now() at time zone time_zone)::date::text as today from administrations limit 1');
     let n = 0;
     const numbered = DUE_STEPS_SQL.replace(/\?/g, () => `$${(n += 1)}`); // the ORM's ? placeholders as pg's $n
-    const plan = await db.query(`explain (analyze, buffers) ${numbered}`, [rows[0].today, rows[0].id, rows[0].today]);
+    const plan = await db.query(`explain (analyze, buffers) ${numbered}`, [rows[0].id, rows[0].today, rows[0].id, rows[0].today]);
     console.log('plan of the selecting query (one administration, after the runs):');
     for (const row of plan.rows) console.log(`  ${row['QUERY PLAN']}`);
-    await server.stop();
   } finally {
+    await runtime?.stop();
     await db.end().catch(() => undefined);
     await database.drop();
     fs.rmSync(dataDir, { recursive: true, force: true });

@@ -48,6 +48,8 @@ beforeAll(async () => {
     invoiceInput(8, { dueDate: '2026-01-31', amount: '100.00', openAmount: '100.00', debtor: business(7) }),
     invoiceInput(10, { dueDate: '2025-06-15', amount: '1000.00', openAmount: '1000.00', debtor: business(10) }),
     invoiceInput(11, { dueDate: '2026-02-10', amount: '60.00', openAmount: '60.00', debtor: business(11) }),
+    invoiceInput(12, { dueDate: '2026-03-01', amount: '100.00', openAmount: '100.00', debtor: business(12) }),
+    invoiceInput(13, { dueDate: '2026-02-01', amount: '70.00', openAmount: '70.00', debtor: person(13) }),
   ]);
   await importAndWait(server, t.otherOwner.token, t.b, [invoiceInput(9, { dueDate: '2026-01-31' })]);
   for (const [administrationId, token] of [[t.a, t.owner.token], [t.b, t.otherOwner.token]]) {
@@ -364,5 +366,51 @@ describe('openCases (the reminder flow opens cases in bulk)', () => {
     ]);
     const [linked] = await sql<{ case_id: string; case_principal: string }>('select case_id, case_principal::text from invoices where id = ?', [ids['INV-11']]);
     expect(linked).toEqual({ case_id: opened[2].caseId, case_principal: '6000' });
+  });
+});
+
+describe('waiving the costs', () => {
+  it('settles a case whose payments cover everything else', async () => {
+    // Due yesterday: interest runs from today, so a payment today pays no interest.
+    const opened = await open(['INV-12']);
+    expect(opened).toMatchObject({ interestFrom: '2026-03-02', collectionCosts: money('40.00') });
+    expectData(await server.gql(SetCollectionCostsDocument, { caseId: opened.id, mode: 'COLLECT' }, { token: t.admin.token }));
+    // The invoice's 100.00 pays the 40.00 costs first: 40.00 of the principal is still owed.
+    await pay('INV-12', '100.00');
+    expect(await read(opened.id)).toMatchObject({ status: 'OPEN', outstanding: money('40.00') });
+    const waived = expectData(await server.gql(SetCollectionCostsDocument, { caseId: opened.id, mode: 'WAIVE' }, { token: t.admin.token }));
+    expect(waived.setCollectionCosts).toMatchObject({ status: 'CLOSED', collectionCostsMode: 'WAIVE', totalDue: money('100.00'), outstanding: money('0.00') });
+  });
+});
+
+describe('the bookkeeping', () => {
+  it('closes a case when an import shows its invoices paid (a BOOKKEEPING payment through the one payment path)', async () => {
+    const opened = await open(['INV-13']);
+    await importAndWait(server, t.owner.token, t.a, [invoiceInput(13, { dueDate: '2026-02-01', amount: '70.00', openAmount: '0.00', debtor: person(13) })]);
+    expect(await read(opened.id)).toMatchObject({ status: 'CLOSED', paid: money('70.00'), outstanding: money('0.00'), invoices: [{ status: 'PAID' }] });
+  });
+});
+
+describe('a page of cases', () => {
+  it('costs a constant number of SQL queries, whatever its size', async () => {
+    const knex = server.runtime.orm.em.getConnection().getKnex();
+    const countQueries = async (first: number) => {
+      let queries = 0;
+      // The worker in this process polls the job outbox and import leases on the same pool: not the page's.
+      const background = /^(begin|commit|rollback)|job_outbox|import_runs/i;
+      const listener = (query: { sql: string }) => (queries += background.test(query.sql.trim()) ? 0 : 1);
+      knex.on('query', listener);
+      try {
+        const data = expectData(await server.gql(CasesDocument, { id: t.a, first }, { token: t.viewer.token }));
+        expect(data.administration!.cases.edges).toHaveLength(first);
+      } finally {
+        knex.off('query', listener);
+      }
+      return queries;
+    };
+    const small = await countQueries(2);
+    const large = await countQueries(8);
+    expect(large).toBe(small);
+    expect(large).toBeLessThanOrEqual(8);
   });
 });

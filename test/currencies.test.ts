@@ -50,8 +50,16 @@ describe('sums per currency', () => {
     expect(dashboard.phases).toEqual([
       { key: 'NOT_DUE', label: 'Not due yet', invoiceCount: 3, openAmount: { amount: '0.00', currency: 'EUR' } },
       { key: 'OVERDUE', label: 'Overdue', invoiceCount: 2, openAmount: { amount: '100.00', currency: 'EUR' } },
-      { key: 'COLLECTION', label: 'Collection case', invoiceCount: 0, openAmount: { amount: '0.00', currency: 'EUR' } },
-      { key: 'ON_HOLD', label: 'On hold', invoiceCount: 0, openAmount: { amount: '0.00', currency: 'EUR' } },
+      ...[
+        ['REMINDER_1', 'First reminder'],
+        ['REMINDER_2', 'Second reminder'],
+        ['FOURTEEN_DAY_LETTER', '14-day letter'],
+        ['FINAL_NOTICE', 'Final notice'],
+        ['CASE', 'Hand-over for collection'],
+        ['PAYMENT_PLAN', 'Payment plan'],
+        ['COLLECTION', 'Collection case'],
+        ['ON_HOLD', 'On hold'],
+      ].map(([key, label]) => ({ key, label, invoiceCount: 0, openAmount: { amount: '0.00', currency: 'EUR' } })),
     ]);
   });
 

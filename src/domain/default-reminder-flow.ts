@@ -68,7 +68,7 @@ export const DEFAULT_REMINDER_FLOW: readonly ReminderStepSpec[] = [
   },
   {
     key: 'CASE',
-    name: 'Collection case',
+    name: 'Hand-over for collection',
     daysAfterDue: 56,
     action: ReminderAction.OPEN_CASE,
     appliesTo: DebtorScope.ALL,

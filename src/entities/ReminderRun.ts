@@ -52,4 +52,8 @@ export class ReminderRun {
 
   @Property({ type: 'text', nullable: true })
   error: string | null = null;
+
+  /** Until when the run's job is taken care of (real time); past it, unfinished, the daily task queues it again. */
+  @Property({ type: 'timestamptz', nullable: true })
+  leaseUntil: Date | null = null;
 }

@@ -93,7 +93,11 @@ export class CaseResolver {
   }
 
   private async balance(ctx: RequestContext, c: Case): Promise<CaseBalance> {
-    const balance = await loadersFor(ctx).caseBalance.load(scopedKey(c.administration.id, c.id));
+    const loaders = loadersFor(ctx);
+    const key = scopedKey(c.administration.id, c.id);
+    // The balance reads the case's terms through the case loader: hand it the case at hand (no-op if it has one).
+    loaders.case.prime(key, c);
+    const balance = await loaders.caseBalance.load(key);
     if (!balance) throw notFound('Case not found');
     return balance;
   }

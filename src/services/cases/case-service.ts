@@ -7,7 +7,8 @@ import { addDays } from '../../domain/dates';
 import { INTEREST_RATES, type InterestRate } from '../../domain/interest-rates';
 import { conflict, notFound } from '../../schema/errors';
 import { byCreatedAt, listPage, type ListSpec, type Page } from '../lists/list-page';
-import { knex } from '../ledger/sql';
+import { execute, knex } from '../ledger/sql';
+import { readRows } from '../lists/read-rows';
 import { todayOf } from '../ledger/today';
 import { closeSettledCases } from './close-cases';
 
@@ -67,8 +68,10 @@ export async function setCollectionCosts(ctx: RequestContext, administrationId: 
     if (found.collectionCostsMode === mode) return found;
     found.collectionCostsMode = mode;
     await em.flush();
-    if ((await closeSettledCases(em, administrationId, [found.id], now)).length > 0) await em.refresh(found);
-    return found;
+    if ((await closeSettledCases(em, administrationId, [found.id], now)).length === 0) return found;
+    // Closed by SQL just now: the case as it stands (a read-only snapshot, as lists give).
+    const [closed] = readRows(em, Case, await execute(em, knex(em)('cases').where({ id: found.id })));
+    return closed;
   });
 }
 

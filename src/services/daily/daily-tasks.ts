@@ -1,7 +1,7 @@
 // The registry of daily work: every clock-driven task, in the order the daily-work job runs them.
 import { runDueImportSources } from '../imports/import-source-service';
 import { checkPaymentPlans } from '../payment-plans/daily-plans';
-import { startDueDailyRuns } from '../reminders/reminder-runs';
+import { requeueExpiredRuns, startDueDailyRuns } from '../reminders/reminder-runs';
 import type { DailyTask } from './daily-work';
 
 /**
@@ -27,6 +27,8 @@ export const DAILY_TASKS: readonly DailyTask[] = [
   {
     name: 'reminder runs',
     async run(ctx) {
+      const requeued = await requeueExpiredRuns(ctx);
+      if (requeued > 0) ctx.logger.warn({ requeued }, 'reminder runs whose worker stopped queued again');
       const started = await startDueDailyRuns(ctx);
       if (started > 0) ctx.logger.info({ started }, 'daily reminder runs started');
     },

@@ -36,8 +36,8 @@ export type Subscriber<E extends DomainEvent> = (em: EntityManager, event: E) =>
  * up with money already counted.
  */
 const SUBSCRIBERS: { [T in DomainEvent['type']]: Subscriber<EventOf<T>>[] } = {
-  // A reconciliation moves no money (the bookkeeping now shows what was already counted): cases need nothing from it.
   PaymentRecorded: [pushPaymentsLive, recordCasePayments, allocateToInstallments],
+  // A reconciliation moves no money (the bookkeeping now shows what was already counted): cases and plans need nothing from it.
   PaymentsReconciled: [pushPaymentsLive],
 };
 

@@ -56,7 +56,7 @@ export const FIXED_PHASES = {
   ],
   after: [
     { key: 'PAYMENT_PLAN', label: 'Payment plan' },
-    { key: 'COLLECTION', label: 'Collection' },
+    { key: 'COLLECTION', label: 'Collection case' },
     { key: 'ON_HOLD', label: 'On hold' },
   ],
 } as const;

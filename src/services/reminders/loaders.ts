@@ -40,7 +40,7 @@ function splitKeys(keys: readonly string[]): Map<string, string[]> {
 async function plannedFor(ctx: RequestContext, administrationId: string, filter: string, ids: string[]): Promise<PlannedStep[]> {
   const em = ctx.em;
   const today = await todayOf(ctx, administrationId);
-  const rows = await execute<PlannedRow>(em, `${remainingStepsSql(filter)} order by planned_on, days_after_due, position`, [today, administrationId, `{${ids.join(',')}}`]);
+  const rows = await execute<PlannedRow>(em, `${remainingStepsSql(filter)} order by planned_on, days_after_due, position`, [administrationId, today, administrationId, `{${ids.join(',')}}`]);
   if (rows.length === 0) return [];
   const [steps, invoices] = await Promise.all([
     execute(em, 'select * from reminder_steps where administration_id = ?', [administrationId]),

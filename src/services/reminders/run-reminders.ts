@@ -15,6 +15,7 @@ import { openCases } from '../cases/open-cases';
 import { DUE_STEPS_SQL, type PlannedRow } from './planned-steps';
 import { renderReminder, type ReminderInvoice } from './render-reminder';
 import { isPausedOn } from './pause';
+import { LEASE_FROM_NOW } from './reminder-runs';
 
 interface RunContext {
   administrationId: string;
@@ -64,21 +65,17 @@ export async function executeReminderRun(ctx: RequestContext, runId: string): Pr
   const em = rootEmOf(ctx).fork();
   const [run] = await execute<{ administration_id: string }>(
     em,
-    `update reminder_runs set status = 'RUNNING', started_at = coalesce(started_at, ?::timestamptz)
+    `update reminder_runs set status = 'RUNNING', started_at = coalesce(started_at, ?::timestamptz), lease_until = ${LEASE_FROM_NOW}
       where id = ? and status in ('QUEUED', 'RUNNING') returning administration_id`,
-    [ctx.clock.now().toISOString(), runId],
+    [ctx.clock.now().toISOString(), ctx.config.jobs.leaseSeconds, runId],
   );
   if (!run) return;
   try {
-    const counts = await em.transactional((tx) => runInTransaction(ctx, tx, runId, run.administration_id));
-    await execute(
-      em,
-      `update reminder_runs set status = ?, finished_at = ?::timestamptz, invoices_selected = ?, messages_queued = ?, cases_opened = ? where id = ?`,
-      [RunStatus.SUCCEEDED, ctx.clock.now().toISOString(), counts.invoicesSelected, counts.messagesQueued, counts.casesOpened, runId],
-    );
+    // The outcome is written in the run's own transaction: counts and status commit with what was sent, or not at all.
+    await em.transactional((tx) => runInTransaction(ctx, tx, runId, run.administration_id));
   } catch (error) {
     ctx.logger.error({ err: error, runId }, 'reminder run failed');
-    await execute(em, `update reminder_runs set status = ?, finished_at = ?::timestamptz, error = ? where id = ?`, [
+    await execute(em, `update reminder_runs set status = ?, finished_at = ?::timestamptz, error = ?, lease_until = null where id = ? and status = 'RUNNING'`, [
       RunStatus.FAILED,
       ctx.clock.now().toISOString(),
       error instanceof Error ? error.message : String(error),
@@ -87,8 +84,20 @@ export async function executeReminderRun(ctx: RequestContext, runId: string): Pr
   }
 }
 
-async function runInTransaction(ctx: RequestContext, em: EntityManager, runId: string, administrationId: string): Promise<RunCounts> {
+async function runInTransaction(ctx: RequestContext, em: EntityManager, runId: string, administrationId: string): Promise<void> {
   await execute(em, RUN_LOCK_SQL, [administrationId]);
+  // Another job of this run (queued again after its lease ran out) may have finished it while this one waited.
+  const [current] = await execute<{ status: string }>(em, 'select status from reminder_runs where id = ?', [runId]);
+  if (current?.status !== RunStatus.RUNNING) return;
+  const counts = await selectAndSend(ctx, em, runId, administrationId);
+  await execute(
+    em,
+    `update reminder_runs set status = ?, finished_at = ?::timestamptz, invoices_selected = ?, messages_queued = ?, cases_opened = ?, lease_until = null where id = ?`,
+    [RunStatus.SUCCEEDED, ctx.clock.now().toISOString(), counts.invoicesSelected, counts.messagesQueued, counts.casesOpened, runId],
+  );
+}
+
+async function selectAndSend(ctx: RequestContext, em: EntityManager, runId: string, administrationId: string): Promise<RunCounts> {
   const [admin] = await execute<RunContext>(
     em,
     `select a.id as "administrationId", a.name, a.time_zone as "timeZone", s.email_signature as signature, s.paused, s.paused_until::text as "pausedUntil"
@@ -97,7 +106,7 @@ async function runInTransaction(ctx: RequestContext, em: EntityManager, runId: s
   );
   const today = todayIn(ctx.clock, admin.timeZone);
   if (isPausedOn(admin, today)) return { invoicesSelected: 0, messagesQueued: 0, casesOpened: 0 };
-  const due = await execute<PlannedRow>(em, DUE_STEPS_SQL, [today, administrationId, today]);
+  const due = await execute<PlannedRow>(em, DUE_STEPS_SQL, [administrationId, today, administrationId, today]);
   if (due.length === 0) return { invoicesSelected: 0, messagesQueued: 0, casesOpened: 0 };
 
   // The unique (invoice, step) row: whatever another run already wrote is skipped here, never sent twice.
