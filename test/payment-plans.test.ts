@@ -262,6 +262,13 @@ describe('reminders', () => {
     await waitForEmail('d3@example.test', 'Reminder: 1 open invoice(s)');
     expect(emailsTo('d1@example.test').filter((e) => e.field('subject')!.includes('Reminder'))).toEqual([]);
   });
+
+  it('keeps an invoice in an ACTIVE plan out of a case: the plan is the arrangement', async () => {
+    const refused = await server.gql(OpenCaseDocument, { invoiceIds: [ids['INV-1']] }, { token: t.admin.token });
+    expectError(refused, 'CONFLICT');
+    expect(refused.errors![0].message).toBe('Invoice 2026-0001 is in an active payment plan; cancel the plan first');
+    expect(await sql('select 1 from cases where administration_id = ?', [t.a])).toEqual([]);
+  });
 });
 
 describe('cancelPaymentPlan', () => {

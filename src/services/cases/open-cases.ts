@@ -40,13 +40,16 @@ interface InvoiceRow {
   debtor_type: DebtorType;
   /** The number of the case (not closed) it is already in. */
   case_number: string | null;
+  /** It is covered by an ACTIVE payment plan: the plan is the arrangement, not a case. */
+  in_active_plan: boolean;
 }
 
 // Locked in id order, so two openings (or a payment) cannot interleave with the same invoices.
 const LOCK_INVOICES = `
 select i.id, i.number, i.debtor_id, i.currency, i.status, i.open_amount::text as open_amount, i.due_date::text as due_date,
        i.letter_deadline::text as letter_deadline, d.type as debtor_type,
-       (case when c.status <> 'CLOSED' then c.number end) as case_number
+       (case when c.status <> 'CLOSED' then c.number end) as case_number,
+       exists (select 1 from payment_plans p where p.id = i.payment_plan_id and p.status = 'ACTIVE') as in_active_plan
   from invoices i
   join debtors d on d.id = i.debtor_id
   left join cases c on c.id = i.case_id
@@ -77,9 +80,9 @@ function lockInvoices(em: EntityManager, administrationId: string, ids: string[]
   return executeBulk<InvoiceRow>(em, LOCK_INVOICES, [administrationId, JSON.stringify(ids)]);
 }
 
-/** An invoice that may go into a case: open, overdue, with something open, in no case that is still open. */
+/** An invoice that may go into a case: open, overdue, with something open, in no case that is still open nor an active plan. */
 const eligible = (row: InvoiceRow, today: string) =>
-  row.status === InvoiceStatus.OPEN && row.due_date < today && BigInt(row.open_amount) > 0n && row.case_number === null;
+  row.status === InvoiceStatus.OPEN && row.due_date < today && BigInt(row.open_amount) > 0n && row.case_number === null && !row.in_active_plan;
 
 const maxOf = (dates: string[]) => dates.reduce((a, b) => (b > a ? b : a));
 const minOf = (dates: string[]) => dates.reduce((a, b) => (b < a ? b : a));
@@ -167,6 +170,7 @@ export async function openCase(ctx: RequestContext, administrationId: string, in
       if (row.case_number !== null) throw conflict(`Invoice ${row.number} is already in case ${row.case_number}`);
       if (row.status !== InvoiceStatus.OPEN) throw conflict(`Invoice ${row.number} is ${row.status}; only open invoices go into a case`);
       if (row.due_date >= today) throw conflict(`Invoice ${row.number} is not overdue (due ${row.due_date})`);
+      if (row.in_active_plan) throw conflict(`Invoice ${row.number} is in an active payment plan; cancel the plan first`);
     }
     const now = ctx.clock.now();
     const [opened] = await openCases(em, { administrationId, now, today, groups: [{ debtorId: first.debtor_id, invoiceIds }] });
