@@ -25,6 +25,8 @@ export interface PlannedRow {
 export function remainingStepsSql(filter: string): string {
   // The flow's steps, each with the days of the latest 14-day letter before it (for a private debtor's case).
   return `
+    -- Every join and probe names the administration as well, so the planner stays inside its rows (a hash join over
+    -- every debtor or case of every administration would make each run slower as the database grows).
     with flow as (
       select s.*, (select max(ls.days_after_due) from reminder_steps ls
                     where ls.administration_id = s.administration_id and ls.action = 'FOURTEEN_DAY_LETTER'
@@ -38,10 +40,10 @@ export function remainingStepsSql(filter: string): string {
                                     else greatest(i.due_date + s.letter_days, ?::date) + 16 end)
                  else i.due_date + s.days_after_due end)::text as planned_on
       from invoices i
-      join debtors d on d.id = i.debtor_id
+      join debtors d on d.id = i.debtor_id and d.administration_id = i.administration_id
       join flow s on s.applies_to = 'ALL' or s.applies_to::text = d.type::text
      where i.administration_id = ? and i.status = 'OPEN' and i.open_amount > 0 and not i.on_hold
-       and not exists (select 1 from cases c where c.id = i.case_id and c.status <> 'CLOSED')
+       and (i.case_id is null or not exists (select 1 from cases c where c.id = i.case_id and c.administration_id = i.administration_id and c.status <> 'CLOSED'))
        and not ${IN_ACTIVE_PLAN_SQL}
        and (i.reminder_step_days is null or s.days_after_due > i.reminder_step_days)
        and not exists (select 1 from reminder_sends r where r.invoice_id = i.id and r.step_key = s.key)

@@ -193,20 +193,21 @@ async function writeReminderMessages(
   letterDeadline: string,
   caseOfInvoice: Map<string, string>,
 ) {
-  const [steps, invoices, debtors] = await Promise.all([
-    execute<{ key: string; subject: string; body: string }>(em, 'select key, subject, body from reminder_steps where administration_id = ?', [admin.administrationId]),
-    executeBulk<InvoiceRow>(
-      em,
-      `select id, number, due_date::text, open_amount::text, currency from invoices
-        where administration_id = ?::uuid and id in (select jsonb_array_elements_text(?::jsonb)::uuid) order by due_date, number`,
-      [admin.administrationId, JSON.stringify(groups.flatMap((g) => g.invoiceIds))],
-    ),
-    executeBulk<DebtorRow>(
-      em,
-      `select id, name, email, portal_access_token from debtors where administration_id = ?::uuid and id in (select jsonb_array_elements_text(?::jsonb)::uuid)`,
-      [admin.administrationId, JSON.stringify([...new Set(groups.map((g) => g.debtorId))])],
-    ),
+  // One after another: they share the transaction's connection.
+  const steps = await execute<{ key: string; subject: string; body: string }>(em, 'select key, subject, body from reminder_steps where administration_id = ?', [
+    admin.administrationId,
   ]);
+  const invoices = await executeBulk<InvoiceRow>(
+    em,
+    `select id, number, due_date::text, open_amount::text, currency from invoices
+      where administration_id = ?::uuid and id in (select jsonb_array_elements_text(?::jsonb)::uuid) order by due_date, number`,
+    [admin.administrationId, JSON.stringify(groups.flatMap((g) => g.invoiceIds))],
+  );
+  const debtors = await executeBulk<DebtorRow>(
+    em,
+    `select id, name, email, portal_access_token from debtors where administration_id = ?::uuid and id in (select jsonb_array_elements_text(?::jsonb)::uuid)`,
+    [admin.administrationId, JSON.stringify([...new Set(groups.map((g) => g.debtorId))])],
+  );
   const stepByKey = new Map(steps.map((s) => [s.key, s]));
   const invoiceById = new Map(invoices.map((i) => [i.id, i]));
   const debtorById = new Map(debtors.map((d) => [d.id, d]));
