@@ -1,15 +1,11 @@
 // kill -9 of the worker in the middle of a 100,000-row import: a new worker finishes it, exactly once.
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { randomBytes } from 'node:crypto';
-import { Client } from 'pg';
+import { type Client } from 'pg';
 import { ImportFileDocument, ImportRunsDocument } from './generated/graphql';
-import { createTenants, type Tenants } from './support/actors';
+import type { Tenants } from './support/actors';
 import { expectData } from './support/assertions';
-import { createTestDatabase } from './support/database';
 import { importAndWait, invoiceInput, waitForRun } from './support/ledger';
-import { startServerProcess, type ServerProcess } from './support/process';
+import { startCluster, type Cluster } from './support/cluster';
+import type { ServerProcess } from './support/process';
 import { postUpload } from './support/upload';
 
 const INVOICES = 100_000;
@@ -29,36 +25,21 @@ function csv(): string {
 }
 
 describe('a worker killed (SIGKILL) in the middle of an import', () => {
-  let database: { url: string; drop(): Promise<void> };
+  let cluster: Cluster;
   let api: ServerProcess;
-  const workers: ServerProcess[] = [];
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'credit-crash-'));
-  let env: Record<string, string>;
+  let workers: ServerProcess[];
   let t: Tenants;
   let db: Client;
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    env = {
-      DATABASE_URL: database.url,
-      JWT_SECRET: randomBytes(32).toString('hex'),
-      DATA_ENCRYPTION_KEY: randomBytes(32).toString('hex'),
-      DATA_DIR: dataDir,
-      SEED_DEMO: 'false',
+    cluster = await startCluster('crash', {
       JOB_LEASE_SECONDS: String(LEASE_SECONDS),
       OUTBOX_POLL_MS: '100',
-    };
-    api = await startServerProcess('api', env);
-    workers.push(await startServerProcess('worker', env));
-    db = new Client({ connectionString: database.url });
-    await db.connect();
-    t = await createTenants(api);
+    });
+    ({ api, db, t, workers } = cluster);
   }, 120_000);
   afterAll(async () => {
-    await db?.end();
-    await Promise.all([api?.stop(), ...workers.map((w) => w.stop())]);
-    await database?.drop();
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    await cluster?.stop();
   }, 60_000);
 
   it('is finished by a new worker: SUCCEEDED with exactly 100,000 invoices and no duplicate debtor or payment', async () => {
@@ -85,7 +66,7 @@ describe('a worker killed (SIGKILL) in the middle of an import', () => {
     const { rows: partial } = await db.query<{ count: number }>(`select count(*)::int as count from invoices where administration_id = $1`, [t.a]);
     expect(partial[0].count).toBe(KNOWN);
 
-    workers.push(await startServerProcess('worker', env));
+    await cluster.startWorker();
     let retaken = await progress();
     while (retaken.attempts < 2) {
       await new Promise((resolve) => setTimeout(resolve, 50));

@@ -1,56 +1,37 @@
 // kill -9 of the worker while it is sending: after a new worker starts, every queued message is sent exactly once.
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { randomBytes } from 'node:crypto';
-import { Client } from 'pg';
+import { type Client } from 'pg';
 import { SendMessagesDocument } from './generated/graphql';
-import { createTenants, type Tenants } from './support/actors';
+import type { Tenants } from './support/actors';
 import { expectData } from './support/assertions';
-import { createTestDatabase } from './support/database';
 import { startFakeMailgun, type FakeMailgun } from './support/fake-mailgun';
 import { importAndWait, invoiceInput } from './support/ledger';
-import { startServerProcess, type ServerProcess } from './support/process';
+import { startCluster, type Cluster } from './support/cluster';
+import type { ServerProcess } from './support/process';
 
 const MESSAGES = 30;
 const LEASE_SECONDS = 2;
 
 describe('a worker killed (SIGKILL) with messages queued and in flight', () => {
-  let database: { url: string; drop(): Promise<void> };
+  let cluster: Cluster;
   let fake: FakeMailgun;
   let api: ServerProcess;
-  const workers: ServerProcess[] = [];
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'credit-mail-crash-'));
-  let env: Record<string, string>;
+  let workers: ServerProcess[];
   let t: Tenants;
   let db: Client;
 
   beforeAll(async () => {
-    database = await createTestDatabase();
     fake = await startFakeMailgun();
-    env = {
+    cluster = await startCluster('mail-crash', {
       ...fake.env(),
-      DATABASE_URL: database.url,
-      JWT_SECRET: randomBytes(32).toString('hex'),
-      DATA_ENCRYPTION_KEY: randomBytes(32).toString('hex'),
-      DATA_DIR: dataDir,
-      SEED_DEMO: 'false',
       JOB_LEASE_SECONDS: String(LEASE_SECONDS),
       OUTBOX_POLL_MS: '100',
       MAIL_TIMEOUT_MS: '2000',
-    };
-    api = await startServerProcess('api', env);
-    workers.push(await startServerProcess('worker', env));
-    db = new Client({ connectionString: database.url });
-    await db.connect();
-    t = await createTenants(api);
+    });
+    ({ api, db, t, workers } = cluster);
   }, 120_000);
   afterAll(async () => {
-    await db?.end();
-    await Promise.all([api?.stop(), ...workers.map((w) => w.stop())]);
+    await cluster?.stop();
     await fake?.close();
-    await database?.drop();
-    fs.rmSync(dataDir, { recursive: true, force: true });
   }, 60_000);
 
   it('loses none and sends none twice', async () => {
@@ -69,7 +50,7 @@ describe('a worker killed (SIGKILL) with messages queued and in flight', () => {
     expect(atKill.find((r) => r.status === 'QUEUED')?.n).toBeGreaterThan(0);
 
     fake.delayMs = 0;
-    workers.push(await startServerProcess('worker', env));
+    await cluster.startWorker();
     const deadline = Date.now() + 60_000;
     for (;;) {
       const { rows } = await db.query<{ queued: number }>(`select count(*)::int as queued from messages where status <> 'SENT'`);

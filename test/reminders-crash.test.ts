@@ -1,57 +1,38 @@
 // kill -9 of the worker in the middle of a reminder run: the run's transaction rolls back, its lease runs out, the
 // daily task queues it again, and a new worker sends every reminder exactly once.
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { RunRemindersDocument, SetTestClockDocument } from './generated/graphql';
-import { createTenants, type Tenants } from './support/actors';
+import type { Tenants } from './support/actors';
 import { expectData } from './support/assertions';
-import { createTestDatabase } from './support/database';
 import { startFakeMailgun, type FakeMailgun } from './support/fake-mailgun';
 import { importAndWait, invoiceInput } from './support/ledger';
-import { startServerProcess, type ServerProcess } from './support/process';
+import { startCluster, type Cluster } from './support/cluster';
+import type { ServerProcess } from './support/process';
 
 const DEBTORS = 12;
 
 describe('a worker killed (SIGKILL) during a reminder run', () => {
-  let database: { url: string; drop(): Promise<void> };
+  let cluster: Cluster;
   let fake: FakeMailgun;
   let api: ServerProcess;
-  const workers: ServerProcess[] = [];
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'credit-reminder-crash-'));
-  let env: Record<string, string>;
+  let workers: ServerProcess[];
   let t: Tenants;
   let db: Client;
 
   beforeAll(async () => {
-    database = await createTestDatabase();
     fake = await startFakeMailgun();
-    env = {
+    cluster = await startCluster('reminder-crash', {
       ...fake.env(),
-      DATABASE_URL: database.url,
-      JWT_SECRET: randomBytes(32).toString('hex'),
-      DATA_ENCRYPTION_KEY: randomBytes(32).toString('hex'),
-      DATA_DIR: dataDir,
-      SEED_DEMO: 'false',
       NODE_ENV: 'test', // the test clock is refused in production
       TEST_CLOCK: 'true',
       JOB_LEASE_SECONDS: '2',
       OUTBOX_POLL_MS: '100',
-    };
-    api = await startServerProcess('api', env);
-    workers.push(await startServerProcess('worker', env));
-    db = new Client({ connectionString: database.url });
-    await db.connect();
-    t = await createTenants(api);
+    });
+    ({ api, db, t, workers } = cluster);
   }, 120_000);
   afterAll(async () => {
-    await db?.end();
-    await Promise.all([api?.stop(), ...workers.map((w) => w.stop())]);
+    await cluster?.stop();
     await fake?.close();
-    await database?.drop();
-    fs.rmSync(dataDir, { recursive: true, force: true });
   }, 60_000);
 
   it('sends every reminder once', async () => {
@@ -62,7 +43,7 @@ describe('a worker killed (SIGKILL) during a reminder run', () => {
     await db.query(`update administration_settings set reminder_run_time = '23:59'`);
 
     // Holding the administration's run lock, the worker's run waits inside its transaction: then it is killed.
-    const holder = new Client({ connectionString: database.url });
+    const holder = new Client({ connectionString: cluster.env.DATABASE_URL });
     await holder.connect();
     await holder.query(`select pg_advisory_lock(hashtext('reminders:' || $1))`, [t.a]);
     const run = expectData(await api.gql(RunRemindersDocument, { administrationId: t.a }, { token: t.admin.token })).runReminders;
@@ -82,7 +63,7 @@ describe('a worker killed (SIGKILL) during a reminder run', () => {
     expect(fake.accepted).toHaveLength(0);
 
     // A new worker; moving the clock a minute runs the daily task now, which finds the run's lease expired.
-    workers.push(await startServerProcess('worker', env));
+    await cluster.startWorker();
     await new Promise((resolve) => setTimeout(resolve, 2_100));
     expectData(await api.gql(SetTestClockDocument, { now: new Date(Date.now() + 60_000).toISOString() }, { token: t.owner.token }));
     await waitFor(async () => (await status()) === 'SUCCEEDED', 'the run to be taken up again');
