@@ -88,7 +88,27 @@ const { loadConfig } = require(dist('config.js')) as { loadConfig(env: Record<st
 const { createJobContext } = require(dist('jobs', 'job-context.js')) as { createJobContext(app: object, orm: object): object };
 const { executeReminderRun } = require(dist('services', 'reminders', 'run-reminders.js')) as { executeReminderRun(ctx: object, runId: string): Promise<void> };
 const { startDueDailyRuns } = require(dist('services', 'reminders', 'reminder-runs.js')) as { startDueDailyRuns(ctx: object): Promise<number> };
+// BENCH_SQL_TIMING=1: every statement the services run through these two is timed (they are read at each call).
+const sql = require(dist('services', 'ledger', 'sql.js')) as Record<'execute' | 'executeBulk', (...args: unknown[]) => Promise<unknown>>;
 /* eslint-enable @typescript-eslint/no-require-imports */
+const statementMs = new Map<string, { ms: number; count: number }>();
+if (process.env.BENCH_SQL_TIMING) {
+  for (const name of ['execute', 'executeBulk'] as const) {
+    const original = sql[name];
+    sql[name] = async (...args: unknown[]) => {
+      const started = performance.now();
+      try {
+        return await original(...args);
+      } finally {
+        const key = String(args[1]).replace(/\s+/g, ' ').trim().slice(0, 80);
+        const entry = statementMs.get(key) ?? { ms: 0, count: 0 };
+        entry.ms += performance.now() - started;
+        entry.count += 1;
+        statementMs.set(key, entry);
+      }
+    };
+  }
+}
 
 /** Executes the queued runs created since `since`, two at a time (a worker's concurrency for this job). */
 async function executeRuns(db: Client, runtime: Runtime, since: Date): Promise<void> {
@@ -136,6 +156,10 @@ async function main(): Promise<void> {
     await executeRuns(db, runtime, again);
     const second = await totals(db, again);
     console.log(`second run the same day: ${((Date.now() - startedAgain) / 1000).toFixed(1)} s, ${second.selected} invoices selected, ${second.messages} emails queued`);
+    if (process.env.BENCH_SQL_TIMING) {
+      console.log('statements by total time (ms in all, count):');
+      for (const [key, { ms, count }] of [...statementMs].sort((a, b) => b[1].ms - a[1].ms).slice(0, 15)) console.log(`  ${ms.toFixed(0).padStart(8)} ${String(count).padStart(6)}  ${key}`);
+    }
     console.log(`peak RSS of the process running them: ${selfPeakRssMb().toFixed(0)} MB (${rssBefore.toFixed(0)} MB before the runs)`);
 
     const { rows } = await db.query('select id, (now() at time zone time_zone)::date::text as today from administrations limit 1');

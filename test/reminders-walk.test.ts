@@ -132,7 +132,7 @@ it('walks a business and a private invoice from issue to a case over ten weeks',
   expectError(await server.gql(SetCollectionCostsDocument, { caseId: consumer.id, mode: 'COLLECT' }, { token: t.viewer.token }), 'FORBIDDEN');
 
   const timeline = expectData(await server.gql(InvoiceTimelineDocument, { id: ids['INV-2'], first: 20 }, { token: t.viewer.token })).invoice!.timeline;
-  expect(timeline.edges.map((e) => e.node.kind)).toEqual(['CASE_OPENED', 'REMINDER_SENT', 'REMINDER_SENT', 'REMINDER_SENT', 'REMINDER_SENT', 'INVOICE_IMPORTED']);
+  expect(timeline.edges.map((e) => e.node.kind)).toEqual(['REMINDER_SENT', 'CASE_OPENED', 'REMINDER_SENT', 'REMINDER_SENT', 'REMINDER_SENT', 'INVOICE_IMPORTED']);
   expect(timeline.edges.map((e) => e.node.summary).filter((s) => s.startsWith('Reminder'))).toEqual([
     'Reminder CASE sent to p@example.test: Your account has been handed over for collection',
     'Reminder FOURTEEN_DAY_LETTER sent to p@example.test: Final demand before collection costs: 1 open invoice(s)',

@@ -36,6 +36,11 @@ export async function queueDeliveries(em: EntityManager, config: Config, adminis
     config.jobs.leaseSeconds,
     JSON.stringify(ids),
   ]);
+  await enqueueDeliveries(em, administrationId, messages);
+}
+
+/** The delivery jobs of messages that already hold their first lease (insertOutboundMessages gives it). */
+export async function enqueueDeliveries(em: EntityManager, administrationId: string, messages: Pick<Message, 'id' | 'attempts'>[]): Promise<void> {
   await enqueueJobs(
     em,
     DELIVER_JOB,

@@ -15,7 +15,7 @@ import { badInput, unauthenticated } from '../../schema/errors';
 import { attachesSensitive, removeFiles, sensitiveDocumentsOf, storeUploads, type AttachmentFile } from './attachments';
 import { composeEmail } from './compose';
 import { completeContent, type Content, type ContentInput } from './content';
-import { queueDeliveries } from './delivery';
+import { enqueueDeliveries } from './delivery';
 import { fillPlaceholders } from './placeholders';
 import { resolveTargets, type ResolvedTarget, type TargetRef } from './targets';
 import { insertOutboundMessages } from './write-messages';
@@ -160,8 +160,9 @@ async function writeDraftsOnce(ctx: RequestContext, administrationId: string, se
         failureReason: draft.notEmailed,
         attachments: draft.attachments,
       })),
+      ctx.config.jobs.leaseSeconds,
     );
-    await queueDeliveries(em, ctx.config, administrationId, messages.filter((m) => m.status === MessageStatus.QUEUED));
+    await enqueueDeliveries(em, administrationId, messages.filter((m) => m.status === MessageStatus.QUEUED));
     return messages;
   });
 }

@@ -25,13 +25,18 @@ export interface NewMessage {
   attachments: AttachmentFile[];
 }
 
-/** In the caller's transaction; returns the messages (read-only snapshots) in the order given. */
+/**
+ * In the caller's transaction; returns the messages (read-only snapshots) in the order given. A QUEUED message gets
+ * its first delivery lease (`leaseSeconds`, on the database's clock) as it is written; the caller enqueues its job
+ * (enqueueDeliveries).
+ */
 export async function insertOutboundMessages(
   em: EntityManager,
   administrationId: string,
   senderId: string | null,
   now: Date,
   messages: NewMessage[],
+  leaseSeconds: number,
 ): Promise<Message[]> {
   const rows = messages.map((m) => ({
     id: newId(),
@@ -62,13 +67,14 @@ export async function insertOutboundMessages(
   const inserted = await executeBulk(
     em,
     `insert into messages (id, administration_id, thread_id, direction, target_type, target_id, debtor_id, invoice_id, sender_id,
-                           "to", cc, bcc, subject, body, status, email, attempts, failure_reason, read_at, created_at)
+                           "to", cc, bcc, subject, body, status, email, attempts, failure_reason, read_at, created_at, lease_until)
      select r.id, ?::uuid, r.thread_id, 'OUTBOUND', r.target_type::target_type, r.target_id, r.debtor_id, r.invoice_id, ?::uuid,
-            r."to", r.cc, r.bcc, r.subject, r.body, r.status::message_status, r.email, 0, r.failure_reason, ?::timestamptz, ?::timestamptz
+            r."to", r.cc, r.bcc, r.subject, r.body, r.status::message_status, r.email, 0, r.failure_reason, ?::timestamptz, ?::timestamptz,
+            case when r.status = 'QUEUED' then now() + make_interval(secs => ?) end
        from jsonb_to_recordset(?::jsonb) as r(id uuid, thread_id uuid, target_type text, target_id uuid, debtor_id uuid, invoice_id uuid,
                                               "to" text[], cc text[], bcc text[], subject text, body text, status text, email jsonb, failure_reason text)
      returning *`,
-    [administrationId, senderId, at, at, json],
+    [administrationId, senderId, at, at, leaseSeconds, json],
   );
   await insertMessageDocuments(
     em,

@@ -10,7 +10,7 @@ import { MessageStatus, TargetType } from '../../entities/Message';
 import { addDays } from '../ledger/today';
 import { executeBulk } from '../ledger/sql';
 import { composeEmail } from '../messages/compose';
-import { queueDeliveries } from '../messages/delivery';
+import { enqueueDeliveries } from '../messages/delivery';
 import { fillPlaceholders } from '../messages/placeholders';
 import { newThreadToken, replyAddress } from '../messages/send';
 import { insertOutboundMessages, type NewMessage } from '../messages/write-messages';
@@ -103,8 +103,8 @@ export async function writePlanEmails(ctx: RequestContext, em: EntityManager, te
   const perAdministration = new Map<string, InstallmentRow[]>();
   for (const row of rows) perAdministration.set(row.administration_id, [...(perAdministration.get(row.administration_id) ?? []), row]);
   for (const [administrationId, own] of perAdministration) {
-    const messages = await insertOutboundMessages(em, administrationId, null, ctx.clock.now(), own.map((row) => draftOf(ctx, template, row)));
-    await queueDeliveries(em, ctx.config, administrationId, messages.filter((m) => m.status === MessageStatus.QUEUED));
+    const messages = await insertOutboundMessages(em, administrationId, null, ctx.clock.now(), own.map((row) => draftOf(ctx, template, row)), ctx.config.jobs.leaseSeconds);
+    await enqueueDeliveries(em, administrationId, messages.filter((m) => m.status === MessageStatus.QUEUED));
   }
   return rows.length;
 }

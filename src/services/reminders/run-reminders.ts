@@ -9,7 +9,7 @@ import { RunStatus } from '../../entities/ReminderRun';
 import { isEmailAddress } from '../../domain/email-address';
 import { letterDeadlineFor } from '../../domain/fourteen-day-letter';
 import { execute, executeBulk } from '../ledger/sql';
-import { queueDeliveries } from '../messages/delivery';
+import { enqueueDeliveries } from '../messages/delivery';
 import { insertOutboundMessages, type NewMessage } from '../messages/write-messages';
 import { openCases } from '../cases/open-cases';
 import { DUE_STEPS_SQL, type PlannedRow } from './planned-steps';
@@ -109,44 +109,43 @@ async function selectAndSend(ctx: RequestContext, em: EntityManager, runId: stri
   const due = await execute<PlannedRow>(em, DUE_STEPS_SQL, [administrationId, today, administrationId, today]);
   if (due.length === 0) return { invoicesSelected: 0, messagesQueued: 0, casesOpened: 0 };
 
-  // The unique (invoice, step) row: whatever another run already wrote is skipped here, never sent twice.
-  const claimed = await executeBulk<{ invoice_id: string }>(
-    em,
-    `insert into reminder_sends (id, administration_id, invoice_id, step_key, action, run_id, sent_on, created_at)
-     select gen_random_uuid(), ?::uuid, r.invoice_id, r.key, r.action::reminder_action, ?::uuid, ?::date, ?::timestamptz
-       from jsonb_to_recordset(?::jsonb) as r(invoice_id uuid, key text, action text)
-     on conflict (invoice_id, step_key) do nothing
-     returning invoice_id`,
-    [administrationId, runId, today, ctx.clock.now().toISOString(), JSON.stringify(due.map((d) => ({ invoice_id: d.invoice_id, key: d.key, action: d.action })))],
-  );
-  const claimedIds = new Set(claimed.map((c) => c.invoice_id));
-  const groups = groupByDebtorAndStep(due.filter((d) => claimedIds.has(d.invoice_id)));
+  const groups = groupByDebtorAndStep(due);
   const letterDeadline = letterDeadlineFor(today);
+  // One instant for everything the run writes: its timeline entries keep their order by rank.
+  const now = ctx.clock.now();
 
   const caseGroups = groups.filter((g) => g.step.action === ReminderAction.OPEN_CASE);
   const opened = await openCases(em, {
     administrationId,
-    now: ctx.clock.now(),
+    now,
     today,
     groups: caseGroups.map((g) => ({ debtorId: g.debtorId, invoiceIds: g.invoiceIds })),
   });
   const caseOfInvoice = new Map(opened.flatMap((c) => c.invoiceIds.map((id) => [id, c.caseId] as const)));
 
-  const messages = await writeReminderMessages(ctx, em, admin, groups, letterDeadline, caseOfInvoice);
-  const messageOfInvoice = new Map(groups.flatMap((g, i) => g.invoiceIds.map((id) => [id, messages[i]] as const)));
-  await executeBulk(
+  const messages = await writeReminderMessages(ctx, em, admin, groups, letterDeadline, caseOfInvoice, now);
+  // The unique (invoice, step) row, with the email that went: runs of an administration take turns (the lock above),
+  // so none of these exists yet; should one all the same, the whole run rolls back rather than send a step twice.
+  const recorded = await executeBulk<{ invoice_id: string }>(
     em,
-    `update reminder_sends r set message_id = x.message_id, case_id = x.case_id
-       from jsonb_to_recordset(?::jsonb) as x(invoice_id uuid, step_key text, message_id uuid, case_id uuid)
-      where r.invoice_id = x.invoice_id and r.step_key = x.step_key`,
+    `insert into reminder_sends (id, administration_id, invoice_id, step_key, action, run_id, message_id, case_id, sent_on, created_at)
+     select gen_random_uuid(), ?::uuid, r.invoice_id, r.key, r.action::reminder_action, ?::uuid, r.message_id, r.case_id, ?::date, ?::timestamptz
+       from jsonb_to_recordset(?::jsonb) as r(invoice_id uuid, key text, action text, message_id uuid, case_id uuid)
+     on conflict (invoice_id, step_key) do nothing
+     returning invoice_id`,
     [
+      administrationId,
+      runId,
+      today,
+      now.toISOString(),
       JSON.stringify(
-        groups.flatMap((g) =>
-          g.invoiceIds.map((id) => ({ invoice_id: id, step_key: g.step.key, message_id: messageOfInvoice.get(id)?.id ?? null, case_id: caseOfInvoice.get(id) ?? null })),
+        groups.flatMap((g, i) =>
+          g.invoiceIds.map((id) => ({ invoice_id: id, key: g.step.key, action: g.step.action, message_id: messages[i].id, case_id: caseOfInvoice.get(id) ?? null })),
         ),
       ),
     ],
   );
+  if (recorded.length !== due.length) throw new Error('Another run sent some of these steps meanwhile; this run sent nothing and the next one continues');
   // Each invoice is now at its step (its phase); a 14-day letter also starts its term.
   await executeBulk(
     em,
@@ -156,7 +155,7 @@ async function selectAndSend(ctx: RequestContext, em: EntityManager, runId: stri
       where i.id = x.id and i.administration_id = ?::uuid`,
     [
       letterDeadline,
-      ctx.clock.now().toISOString(),
+      now.toISOString(),
       JSON.stringify(
         groups.flatMap((g) =>
           g.invoiceIds.map((id) => ({ id, key: g.step.key, days: g.step.days_after_due, letter: g.step.action === ReminderAction.FOURTEEN_DAY_LETTER })),
@@ -166,7 +165,7 @@ async function selectAndSend(ctx: RequestContext, em: EntityManager, runId: stri
     ],
   );
   return {
-    invoicesSelected: claimedIds.size,
+    invoicesSelected: due.length,
     // One per debtor and step, emailed or (no usable address) written as NOT_EMAILED.
     messagesQueued: messages.length,
     casesOpened: opened.length,
@@ -192,6 +191,7 @@ async function writeReminderMessages(
   groups: Group[],
   letterDeadline: string,
   caseOfInvoice: Map<string, string>,
+  now: Date,
 ) {
   // One after another: they share the transaction's connection.
   const steps = await execute<{ key: string; subject: string; body: string }>(em, 'select key, subject, body from reminder_steps where administration_id = ?', [
@@ -248,7 +248,7 @@ async function writeReminderMessages(
       attachments: [],
     };
   });
-  const messages = await insertOutboundMessages(em, admin.administrationId, null, ctx.clock.now(), drafts);
-  await queueDeliveries(em, ctx.config, admin.administrationId, messages.filter((m) => m.status === MessageStatus.QUEUED));
+  const messages = await insertOutboundMessages(em, admin.administrationId, null, now, drafts, ctx.config.jobs.leaseSeconds);
+  await enqueueDeliveries(em, admin.administrationId, messages.filter((m) => m.status === MessageStatus.QUEUED));
   return messages;
 }

@@ -120,7 +120,8 @@ export const TIMELINE_SOURCES: readonly TimelineSource[] = [
   {
     // The step an invoice reached, with the email that listed it (that email is on the debtor's timeline itself).
     kind: TimelineKind.REMINDER_SENT,
-    rank: 1,
+    // Above a case opened at the same instant: the step opened the case, then its email went about it.
+    rank: 2,
     table: 'reminder_sends as rs',
     alias: 'rs',
     narrow: (query) => query.leftJoin('messages as m', 'm.id', 'rs.message_id'),
