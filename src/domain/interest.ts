@@ -14,7 +14,7 @@
 //   principal; among several invoices, their interest and then their principal oldest first (art. 6:43 lid 2 BW).
 //   Interest that was compounded is principal from then on.
 import type { InterestKind } from '../entities/Case';
-import { addYears, daysFrom } from './dates';
+import { addYears, daysBetween } from './dates';
 import { INTEREST_RATES, ratesOf, type InterestRate } from './interest-rates';
 
 /** A day's interest is principal x basis points / (365 x 10,000): exact as a numerator over this. */
@@ -69,7 +69,7 @@ function rateRuns(rates: InterestRate[], from: string, to: string): [string, num
     const runFrom = rates[i].validFrom > from ? rates[i].validFrom : from;
     const next = rates[i + 1]?.validFrom;
     const runTo = next !== undefined && next < to ? next : to;
-    if (runFrom < runTo) runs.push([runFrom, daysFrom(runFrom, runTo), rates[i].basisPoints]);
+    if (runFrom < runTo) runs.push([runFrom, daysBetween(runFrom, runTo), rates[i].basisPoints]);
   }
   // Days before the table's first entry have no known rate and earn nothing (the table reaches back before 2020).
   return runs;

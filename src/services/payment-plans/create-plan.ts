@@ -12,7 +12,8 @@ import { planInstallments } from '../../domain/installments';
 import { centsToDecimal } from '../../domain/money';
 import { badInput, conflict } from '../../schema/errors';
 import { balanceOf, loadCaseFacts } from '../cases/case-balance';
-import { addDays, todayOf } from '../ledger/today';
+import { addDays } from '../../domain/dates';
+import { todayOf } from '../ledger/today';
 
 /** More would be a plan of over ten years at one a month. */
 export const MAX_INSTALLMENTS = 120;

@@ -3,7 +3,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { RequestContext } from '../../context';
 import { INSTALLMENT_ALERT, INSTALLMENT_OVERDUE, type PlanEmailTemplate } from '../../domain/payment-plan-emails';
-import { PAUSED_SQL } from '../reminders/pause';
+import { pausedSql } from '../reminders/pause';
 import { executeBulk } from '../ledger/sql';
 import { reopenCasesOf } from './plan-cases';
 import { completeDonePlans, SETTLED_SQL } from './settle';
@@ -27,7 +27,7 @@ local as (
 ), due as (
   select s.id as administration_id, s.at::date as today, s.installment_alert_days as alert_days, s.installment_grace_days as grace_days
     from local s
-   where s.at::time >= s.reminder_run_time::time and not ${PAUSED_SQL.replaceAll('?::date', 's.at::date')}
+   where s.at::time >= s.reminder_run_time::time and not ${pausedSql('s.at::date')}
 )`;
 
 /** An installment not paid in full whose due date is more than the grace days past. */

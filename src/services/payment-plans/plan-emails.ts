@@ -7,7 +7,7 @@ import { centsToDecimal } from '../../domain/money';
 import { PAYMENT_PLAN_PLACEHOLDERS, type PlanEmailTemplate } from '../../domain/payment-plan-emails';
 import { portalUrlOf } from '../../domain/portal-access';
 import { MessageStatus, TargetType } from '../../entities/Message';
-import { addDays } from '../ledger/today';
+import { addDays } from '../../domain/dates';
 import { executeBulk } from '../ledger/sql';
 import { composeEmail } from '../messages/compose';
 import { enqueueDeliveries } from '../messages/delivery';

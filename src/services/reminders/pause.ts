@@ -5,5 +5,5 @@ export function isPausedOn(settings: { paused: boolean; pausedUntil: string | nu
   return settings.paused && (settings.pausedUntil === null || settings.pausedUntil >= today);
 }
 
-/** The same over administration_settings `s`, binding: today. */
-export const PAUSED_SQL = `(s.paused and (s.paused_until is null or s.paused_until >= ?::date))`;
+/** The same over administration_settings `s`, on the day the SQL expression `day` gives. */
+export const pausedSql = (day: string) => `(s.paused and (s.paused_until is null or s.paused_until >= ${day}))`;

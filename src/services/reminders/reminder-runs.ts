@@ -10,7 +10,7 @@ import { conflict } from '../../schema/errors';
 import { todayOf } from '../ledger/today';
 import { getSettings } from '../administration/settings-service';
 import { readRows } from '../lists/read-rows';
-import { isPausedOn, PAUSED_SQL } from './pause';
+import { isPausedOn, pausedSql } from './pause';
 
 export const REMINDER_RUN_JOB = 'reminders:run';
 
@@ -64,7 +64,7 @@ export async function startDueDailyRuns(ctx: RequestContext): Promise<number> {
        insert into reminder_runs (id, administration_id, status, daily_on, created_at, lease_until)
        select gen_random_uuid(), s.id, 'QUEUED', s.at::date, ?::timestamptz, ${LEASE_FROM_NOW}
          from local s
-        where s.at::time >= s.reminder_run_time::time and not ${PAUSED_SQL.replaceAll('?::date', 's.at::date')}
+        where s.at::time >= s.reminder_run_time::time and not ${pausedSql('s.at::date')}
        on conflict (administration_id, daily_on) do nothing
        returning id`,
       [now, now, ctx.config.jobs.leaseSeconds],

@@ -3,13 +3,12 @@ import { DebtorType } from '../../entities/Debtor';
 import { DebtorScope, ReminderAction } from '../../entities/ReminderStep';
 import type { ReminderStepSpec } from '../../domain/default-reminder-flow';
 import { badInput } from '../../schema/errors';
+import { FIXED_PHASE_KEYS } from '../ledger/phases';
 import { assertKnownPlaceholders } from '../messages/placeholders';
 import { REMINDER_PLACEHOLDERS } from './reminder-placeholders';
 
 export const MAX_STEPS = 20;
 const KEY = /^[A-Z][A-Z0-9_]{0,39}$/;
-/** Keys that are phases of their own: a step may not take one. */
-const RESERVED_KEYS = new Set(['NOT_DUE', 'OVERDUE', 'PAYMENT_PLAN', 'COLLECTION', 'ON_HOLD', 'PAID', 'CANCELLED']);
 /** Private debtors: a case only after a 14-day letter whose term (15 days from sending, see README) has run. */
 export const LETTER_TO_CASE_MIN_DAYS = 15;
 
@@ -26,7 +25,8 @@ export function validateFlow(steps: readonly ReminderStepSpec[]): void {
   steps.forEach((step, index) => {
     const name = stepName(step, index);
     if (!KEY.test(step.key)) throw badInput(`${name}: key must be 1 to 40 capitals, digits or _ and start with a letter`, `steps.${index}.key`);
-    if (RESERVED_KEYS.has(step.key)) throw badInput(`${name}: ${step.key} is the name of a phase; choose another key`, `steps.${index}.key`);
+    // A phase of its own (not a step's) may not be a step's key.
+    if (FIXED_PHASE_KEYS.has(step.key)) throw badInput(`${name}: ${step.key} is the name of a phase; choose another key`, `steps.${index}.key`);
     if (keys.has(step.key)) throw badInput(`${name}: the key ${step.key} is used twice`, `steps.${index}.key`);
     keys.add(step.key);
     if (!step.name.trim() || step.name.length > 100) throw badInput(`${name}: name must be 1 to 100 characters`, `steps.${index}.name`);
