@@ -87,6 +87,15 @@ describe('npm start compiles only what changed (tools/build.js --if-changed)', (
     expect(read('dist/money.js')).toContain('amount * 1000');
   });
 
+  it('copies the other files under src/ (the portal page\'s assets) beside the compiled code', () => {
+    write('src/assets/page.css', 'body { margin: 0; }\n');
+    expect(buildIfChanged().output).toContain('(sources changed since the last build;');
+    expect(read('dist/assets/page.css')).toBe('body { margin: 0; }\n');
+    fs.rmSync(path.join(dir, 'dist/assets/page.css'));
+    expect(buildIfChanged().output).toContain('(compiled files are missing from dist/;');
+    expect(read('dist/assets/page.css')).toBe('body { margin: 0; }\n');
+  });
+
   it('fails the start on a syntax error, and does not record that build as done', () => {
     write('src/money.ts', 'export const cents = (amount: number): number => Math.round(amount * 100;\n');
     const failed = buildIfChanged();

@@ -1,4 +1,4 @@
-// Compiles src/ to dist/. Two ways:
+// Compiles src/ to dist/, and copies the other files under src/ (the portal page's assets) beside the code. Two ways:
 //   node tools/build.js              (npm run build) tsc, type-checked, incremental.
 //   node tools/build.js --if-changed (npm start, through tools/start.js) nothing when dist/ was built from exactly
 //                                    the current inputs; otherwise SWC, file by file without a type check, as the
@@ -46,7 +46,22 @@ function fingerprint(root) {
   return hash.digest('hex');
 }
 
-const outputsPresent = (root) => compiledFiles(root).every(({ output }) => fs.existsSync(path.join(root, output)));
+/** Files under src/ served as they are (the portal page's script and style sheet), with their place in dist/. */
+function staticFiles(root) {
+  return sourceFiles(root)
+    .filter((file) => !file.endsWith('.ts'))
+    .map((file) => ({ source: file, output: path.join(DIST, path.relative('src', file)) }));
+}
+
+/** Copies the static files beside the compiled code, so that dist/ runs on its own (the image holds only dist/). */
+function copyStaticFiles(root) {
+  for (const { source, output } of staticFiles(root)) {
+    fs.mkdirSync(path.dirname(path.join(root, output)), { recursive: true });
+    fs.copyFileSync(path.join(root, source), path.join(root, output));
+  }
+}
+
+const outputsPresent = (root) => [...compiledFiles(root), ...staticFiles(root)].every(({ output }) => fs.existsSync(path.join(root, output)));
 
 /** Why dist/ must be built, or null when it is the output of exactly these inputs. */
 function staleReason(root) {
@@ -97,6 +112,7 @@ function build(root, compile) {
   const before = fingerprint(root);
   fs.rmSync(path.join(root, FINGERPRINT_FILE), { force: true });
   const status = compile(root);
+  if (status === 0) copyStaticFiles(root);
   if (status === 0) fs.writeFileSync(path.join(root, FINGERPRINT_FILE), `${before}\n`);
   return status;
 }

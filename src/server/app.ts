@@ -22,6 +22,7 @@ import { playgroundAssets, playgroundHtml, playgroundScript, PLAYGROUND_PREFIX }
 import { callerFromAuthorization, type Caller } from '../auth/principal';
 import { DOCUMENT_PATH, documentRouter } from './documents';
 import { MAILGUN_WEBHOOK_PATH, mailgunWebhookRouter } from './mailgun-webhooks';
+import { loggedPath, PORTAL_ASSETS_PATH, PORTAL_PAGE_PATH, portalAssetsRouter, portalPageRouter } from './portal-page';
 
 export const GRAPHQL_PATH = '/graphql';
 
@@ -105,9 +106,11 @@ export async function createHttpServer(app: AppServices, orm: MikroORM, schema: 
     res.setHeader('x-request-id', requestId);
     res.locals.requestId = requestId;
     const started = process.hrtime.bigint();
+    // Read now: a mounted router strips its prefix from req.path while it answers.
+    const path = loggedPath(req.path);
     res.on('finish', () =>
       logger.info(
-        { requestId, method: req.method, path: req.path, status: res.statusCode, ms: Number(process.hrtime.bigint() - started) / 1e6 },
+        { requestId, method: req.method, path, status: res.statusCode, ms: Number(process.hrtime.bigint() - started) / 1e6 },
         'request',
       ),
     );
@@ -146,6 +149,10 @@ export async function createHttpServer(app: AppServices, orm: MikroORM, schema: 
     }
     next();
   });
+
+  // The customer portal's page for debtors (GET /portal/<access token>), on the portal GraphQL operations.
+  expressApp.use(PORTAL_PAGE_PATH, portalPageRouter());
+  expressApp.use(PORTAL_ASSETS_PATH, portalAssetsRouter());
 
   // Invoice documents behind short-lived signed links (Document.url).
   expressApp.use(DOCUMENT_PATH, documentRouter(app, orm));
