@@ -16,7 +16,7 @@
       linkInvalid: 'This link is not valid (any more). Please use the link in the most recent email you received from us.',
       sessionEnded: 'Your session has ended. Please open the link from your email again.',
       failed: 'Something went wrong. Please try again later.',
-      tooMany: 'Too many attempts.',
+      tooMany: '', // the server's message says it in English
       verifyHeading: 'Confirm it is you',
       verifyIntro: 'Before we can show you everything, we ask you to confirm who you are.',
       noMethod: 'We cannot confirm who you are online. Please contact us.',
@@ -249,7 +249,7 @@
   /** What an error tells the debtor: the server's message where it says what to do, else ours. */
   function explain(error) {
     if (!(error instanceof GraphqlError)) return t('failed');
-    if (error.code === 'TOO_MANY_REQUESTS') return t('tooMany') + ' ' + error.message;
+    if (error.code === 'TOO_MANY_REQUESTS') return (t('tooMany') + ' ' + error.message).trim();
     if (error.code === 'FORBIDDEN' || error.code === 'BAD_USER_INPUT' || error.code === 'NOT_FOUND' || error.code === 'CONFLICT') return error.message;
     return t('failed');
   }
