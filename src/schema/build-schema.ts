@@ -21,6 +21,8 @@ import { AdministrationMessagesResolver } from '../resolvers/messages/Administra
 import { MessageResolver } from '../resolvers/messages/MessageResolver';
 import { StandardMessageResolver } from '../resolvers/messages/StandardMessageResolver';
 import { PortalAccessResolver } from '../resolvers/portal/PortalAccessResolver';
+import { PortalResolver } from '../resolvers/portal/PortalResolver';
+import { PortalSessionResolver } from '../resolvers/portal/PortalSessionResolver';
 import { ReminderResolver } from '../resolvers/reminders/ReminderResolver';
 import { DebtorPlannedStepsResolver, InvoiceNextStepResolver } from '../resolvers/reminders/PlannedStepResolver';
 import { CaseTimelineResolver, DebtorTimelineResolver, InvoiceTimelineResolver, TimelineEntryResolver } from '../resolvers/timeline/TimelineResolver';
@@ -59,6 +61,8 @@ export const resolvers = [
   InvoiceCaseResolver,
   // Customer portal
   PortalAccessResolver,
+  PortalSessionResolver,
+  PortalResolver,
   // Reminders
   ReminderResolver,
   InvoiceNextStepResolver,
