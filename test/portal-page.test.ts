@@ -6,12 +6,13 @@ import path from 'node:path';
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { DebtorPortalUrlDocument, ImportFileDocument, InboxDocument, InvoiceDocument, InvoicesDocument, RotatePortalAccessDocument, UpdateSettingsDocument } from './generated/graphql';
+import { DebtorDocument, DebtorPortalUrlDocument, ImportFileDocument, InboxDocument, InvoiceDocument, InvoicesDocument, MessageDocument, RotatePortalAccessDocument, UpdateSettingsDocument } from './generated/graphql';
 import { createTenants, type Tenants } from './support/actors';
 import { expectData } from './support/assertions';
 import { importAndWait, invoiceInput, waitForRun } from './support/ledger';
 import { freePort } from './support/ports';
 import { startTestServer, type TestServer } from './support/server';
+import { startFakeTwilio, type FakeTwilio } from './support/fake-twilio';
 import { postUpload } from './support/upload';
 import { startRuntime } from '../src/runtime';
 
@@ -25,17 +26,25 @@ const describeWithBrowser = haveChromium ? describe : describe.skip;
 let server: TestServer;
 let origin: string;
 let t: Tenants;
+let twilio: FakeTwilio;
 
 beforeAll(async () => {
   // PUBLIC_URL is this server, so the portal links and the checkout's way back lead to it.
   const port = await freePort();
   origin = `http://127.0.0.1:${port}`;
-  server = await startTestServer({ env: { PORT: String(port), PUBLIC_URL: origin } });
+  twilio = await startFakeTwilio();
+  server = await startTestServer({
+    env: { PORT: String(port), PUBLIC_URL: origin, PORTAL_MAX_ATTEMPTS_PER_DEBTOR: String(MAX_ATTEMPTS_PER_DEBTOR), ...twilio.env() },
+  });
   t = await createTenants(server);
 }, 60_000);
-afterAll(() => server?.stop());
+afterAll(async () => {
+  await server?.stop();
+  await twilio?.close();
+});
 
-const A_TOKEN = 'a'.repeat(64);
+const A_TOKEN = 'a'.repeat(96);
+const MAX_ATTEMPTS_PER_DEBTOR = 3;
 
 describe('GET /portal/<token>', () => {
   it('serves the page with a strict CSP, no referrer and no caching, the same for any token', async () => {
@@ -161,7 +170,7 @@ describeWithBrowser('the portal page in a browser', () => {
     await dutch.context.close();
   }, 60_000);
 
-  it.skip('walks a debtor through: verify by SMS code, download a document, reply, pay, and see the invoice paid', async () => {
+  it('walks a debtor through in English: verify by SMS code, download a document, reply', async () => {
     // An invoice with its PDF (a UBL file), and a second one of the same debtor with the phone and address.
     const ubl = fs.readFileSync(path.join(__dirname, 'fixtures', 'bookkeeping', 'invoice-with-pdf.xml'));
     const { body } = await postUpload(server.url, ImportFileDocument, { administrationId: t.a, format: 'UBL', file: null }, { name: 'invoice.xml', content: ubl }, { token: t.member.token });
@@ -218,10 +227,99 @@ describeWithBrowser('the portal page in a browser', () => {
     await expectText(statusText(page), 'Your message has been sent.');
     await expectText(page.locator('#message-list'), 'I paid half last week');
     const inbox = expectData(await server.gql(InboxDocument, { id: t.a, filter: { direction: 'INBOUND' } }, { token: t.member.token }));
-    expect(inbox.administration!.inbox.edges.map((edge) => edge.node)).toEqual(
-      expect.arrayContaining([expect.objectContaining({ direction: 'INBOUND', targetType: 'INVOICE', targetId: withPdf.id, status: 'UNREAD_REPLY' })]),
-    );
+    const reply = inbox.administration!.inbox.edges.map((edge) => edge.node).find((node) => node.targetId === withPdf.id);
+    expect(reply).toMatchObject({ direction: 'INBOUND', targetType: 'INVOICE', status: 'RECEIVED', readAt: null });
+    expect(expectData(await server.gql(MessageDocument, { id: reply!.id }, { token: t.member.token })).message!.body).toBe('I paid half last week, the rest follows today.');
+    const debtor = expectData(await server.gql(DebtorDocument, { id: withPdf.debtor.id }, { token: t.member.token })).debtor!;
+    expect(debtor.attentionReasons).toContain('UNREAD_REPLY');
 
+    expect(outside).toEqual([]);
+    expect(problems).toEqual([]);
+    await context.close();
+  }, 120_000);
+
+  it('walks a private debtor through in Dutch: nothing before the postcode check, then invoices, a reload that stays verified, a reply', async () => {
+    await importAndWait(server, t.otherOwner.token, t.b, [
+      invoiceInput(30, { debtor: { externalId: 'P-30', name: 'J. de Vries', type: 'PRIVATE', email: 'devries@example.test', postcode: '1234 AB', houseNumber: '12a' } }),
+    ]);
+    expectData(
+      await server.gql(
+        UpdateSettingsDocument,
+        { administrationId: t.b, input: { portalAuthenticationLevel: 'EVERY_PAGE', portalPrimaryMethod: 'POSTCODE_HOUSE_NUMBER' } },
+        { token: t.otherOwner.token },
+      ),
+    );
+    const invoice = await invoiceByNumber(t.b, '2026-0030', t.otherOwner.token);
+    const link = expectData(await server.gql(DebtorPortalUrlDocument, { id: invoice.debtor.id }, { token: t.otherOwner.token })).debtor!.portalUrl;
+
+    const { context, page, outside, problems } = await openContext('nl-NL');
+    await page.goto(link);
+    await expectText(page.locator('#administration-name'), 'Tenant B');
+    await expectText(page.getByRole('heading', { level: 2 }), 'Bevestig dat u het bent');
+    // EVERY_PAGE: the invoices and messages are refused (FORBIDDEN) until the debtor verifies, and the page says why.
+    await expectText(page.locator('#invoices-notice'), 'Bevestig eerst (hierboven) wie u bent om uw facturen en berichten te zien.');
+    expect(await page.locator('#invoice-rows tr').count()).toBe(0);
+    expect(await page.locator('#otp').isHidden()).toBe(true);
+
+    await page.getByLabel('Postcode').fill('1234 AB');
+    await page.getByLabel('Huisnummer').fill('12');
+    await page.getByRole('button', { name: 'Bevestigen', exact: true }).click();
+    await expectText(alertText(page), 'De postcode en het huisnummer komen niet overeen met wat wij van u hebben.');
+
+    await page.getByLabel('Postcode').fill('1234ab');
+    await page.getByLabel('Huisnummer').fill('12 A');
+    await page.getByRole('button', { name: 'Bevestigen', exact: true }).click();
+    await expectText(statusText(page), 'Dank u, u bent bevestigd.');
+    await expectText(page.getByRole('heading', { level: 2 }), 'Openstaande facturen');
+    expect(await page.locator('#invoice-rows tr').innerText()).toMatch(/2026-0030[\s\S]*15 januari 2026[\s\S]*14 februari 2026[\s\S]*€\s100,00/);
+    expect(await page.locator('#alert').innerText()).toBe('');
+
+    // Reloaded, the tab's session goes on verified.
+    await page.reload();
+    await expectText(page.locator('#invoice-rows'), '2026-0030');
+    expect(await page.locator('#verify').isHidden()).toBe(true);
+
+    await page.getByLabel('Uw bericht').fill('Ik betaal volgende week.');
+    await page.getByRole('button', { name: 'Versturen' }).click();
+    await expectText(statusText(page), 'Uw bericht is verstuurd.');
+    await expectText(page.locator('#message-list'), 'Ik betaal volgende week.');
+    const inbox = expectData(await server.gql(InboxDocument, { id: t.b, filter: { direction: 'INBOUND' } }, { token: t.otherOwner.token }));
+    expect(inbox.administration!.inbox.edges.map((edge) => edge.node)).toEqual([expect.objectContaining({ targetType: 'DEBTOR', targetId: invoice.debtor.id })]);
+
+    expect(outside).toEqual([]);
+    expect(problems).toEqual([]);
+    await context.close();
+  }, 120_000);
+
+  it('shows the limit on failed checks with when to try again', async () => {
+    await importAndWait(server, t.owner.token, t.a, [invoiceInput(40, { debtor: { externalId: 'P-40', name: 'K. Jansen', type: 'PRIVATE', postcode: '9999 ZZ', houseNumber: '1' } })]);
+    expectData(
+      await server.gql(UpdateSettingsDocument, { administrationId: t.a, input: { portalAuthenticationLevel: 'EVERY_PAGE', portalPrimaryMethod: 'POSTCODE_HOUSE_NUMBER' } }, { token: t.owner.token }),
+    );
+    const invoice = await invoiceByNumber(t.a, '2026-0040');
+    const { context, page } = await openContext('en-GB');
+    await page.goto(await portalUrlOf(invoice.debtor.id));
+    await expectText(page.locator('#invoices-notice'), 'Please confirm who you are (above) to see your invoices and messages.');
+    for (let i = 0; i < MAX_ATTEMPTS_PER_DEBTOR; i++) {
+      await page.getByLabel('Postcode').fill(`1000 A${String.fromCharCode(65 + i)}`);
+      await page.getByLabel('House number').fill('1');
+      await page.getByRole('button', { name: 'Confirm', exact: true }).click();
+      await expectText(alertText(page), 'The postcode and house number do not match what we have for you');
+    }
+    await page.getByLabel('Postcode').fill('9999 ZZ');
+    await page.getByRole('button', { name: 'Confirm', exact: true }).click();
+    await expectText(alertText(page), 'Too many attempts. Please try again after');
+    expect(await page.locator('#verify').isVisible()).toBe(true);
+    await context.close();
+  }, 120_000);
+
+  // TODO(lead): un-skip once portalStartPayment and the built-in test provider (branch online-payments) are merged.
+  it.skip('pays an invoice through the test provider and shows it paid', async () => {
+    const withPdf = await invoiceByNumber(t.a, 'INV-2024-006');
+    const link = await portalUrlOf(withPdf.debtor.id);
+    const { context, page, outside, problems } = await openContext('en-GB');
+    await page.goto(link);
+    await expectText(page.locator('#invoice-rows'), 'INV-2024-006');
     // Pay the invoice through the test payment provider's checkout page, and come back to see it paid.
     await page.getByLabel('Pay invoice INV-2024-006').check();
     await expectText(page.locator('#pay-total'), '€2,500.00');
@@ -234,15 +332,15 @@ describeWithBrowser('the portal page in a browser', () => {
     const paid = expectData(await server.gql(InvoiceDocument, { id: withPdf.id }, { token: t.member.token })).invoice!;
     expect(paid).toMatchObject({ status: 'PAID', openAmount: { amount: '0.00' } });
 
-    expect(outside).toEqual([]);
+    expect(outside.filter((url) => !url.startsWith(origin))).toEqual([]);
     expect(problems).toEqual([]);
     await context.close();
   }, 120_000);
 });
 
-/** The code in the last SMS the fake Twilio took for this number. TODO(portal-page): the lead's test/support/fake-twilio.ts. */
-async function smsCodeFor(_phone: string): Promise<string> {
-  throw new Error('fake Twilio not on main yet');
+/** The code in the last SMS the fake Twilio took for this number (sent by the worker, through the SMS outbox). */
+function smsCodeFor(phone: string): Promise<string> {
+  return twilio.latestCode(phone, 20_000);
 }
 
 /** On the built-in test provider's checkout page: pay. TODO(portal-page): the online-payments branch's page. */

@@ -1,7 +1,7 @@
 // The customer portal page's script: served as it is (no build step), from this origin only (the page's CSP).
 // It speaks only the portal GraphQL operations. The access token is the last segment of the page's address; the
-// portal session token lives in memory and in sessionStorage (this tab only), so a return from the checkout page
-// does not ask for the verification again.
+// portal session token lives in memory and in sessionStorage (this tab only): portalOpen with a verified session of
+// the same debtor stays verified, so a return from the checkout page does not ask for the verification again.
 /* global document, window, navigator, location, fetch, sessionStorage, URL */
 (function () {
   'use strict';
@@ -16,7 +16,17 @@
       linkInvalid: 'This link is not valid (any more). Please use the link in the most recent email you received from us.',
       sessionEnded: 'Your session has ended. Please open the link from your email again.',
       failed: 'Something went wrong. Please try again later.',
-      tooMany: '', // the server's message says it in English
+      tooMany: 'Too many attempts. Please try again later.',
+      tooManyUntil: 'Too many attempts. Please try again after {time}.',
+      dataNeedsVerification: 'Please confirm who you are (above) to see your invoices and messages.',
+      dataNoMethod: 'We need to confirm who you are before we can show your invoices, but that is not possible online for you. Please contact us.',
+      sensitiveNeedsVerification: 'Please confirm who you are (above) to see documents and attachments.',
+      sensitiveNoMethod: 'Documents and attachments need a confirmation of who you are, which is not possible online for you. Please contact us for a copy.',
+      sensitiveNotAvailable: 'Documents and attachments are not available here. Please contact us for a copy.',
+      postcodeFailed: 'The postcode and house number do not match what we have for you.',
+      codeFailed: 'The code is not correct or has expired. Please try again or ask for a new code.',
+      replyFailed: 'Your message could not be sent.',
+      paymentFailed: 'The payment could not be started.',
       verifyHeading: 'Confirm it is you',
       verifyIntro: 'Before we can show you everything, we ask you to confirm who you are.',
       noMethod: 'We cannot confirm who you are online. Please contact us.',
@@ -72,7 +82,17 @@
       linkInvalid: 'Deze link is niet (meer) geldig. Gebruik de link in de meest recente e-mail die u van ons kreeg.',
       sessionEnded: 'Uw sessie is verlopen. Open de link uit uw e-mail opnieuw.',
       failed: 'Er ging iets mis. Probeer het later nog eens.',
-      tooMany: 'Te veel pogingen.',
+      tooMany: 'Te veel pogingen. Probeer het later nog eens.',
+      tooManyUntil: 'Te veel pogingen. Probeer het opnieuw na {time}.',
+      dataNeedsVerification: 'Bevestig eerst (hierboven) wie u bent om uw facturen en berichten te zien.',
+      dataNoMethod: 'We moeten bevestigen wie u bent voordat we uw facturen kunnen tonen, maar dat kan voor u niet online. Neem contact met ons op.',
+      sensitiveNeedsVerification: 'Bevestig eerst (hierboven) wie u bent om documenten en bijlagen te zien.',
+      sensitiveNoMethod: 'Voor documenten en bijlagen moeten we bevestigen wie u bent, maar dat kan voor u niet online. Vraag ons om een kopie.',
+      sensitiveNotAvailable: 'Documenten en bijlagen zijn hier niet beschikbaar. Vraag ons om een kopie.',
+      postcodeFailed: 'De postcode en het huisnummer komen niet overeen met wat wij van u hebben.',
+      codeFailed: 'De code klopt niet of is verlopen. Probeer het opnieuw of vraag een nieuwe code aan.',
+      replyFailed: 'Uw bericht kon niet worden verstuurd.',
+      paymentFailed: 'De betaling kon niet worden gestart.',
       verifyHeading: 'Bevestig dat u het bent',
       verifyIntro: 'Voordat we alles kunnen tonen, vragen we u te bevestigen wie u bent.',
       noMethod: 'We kunnen online niet bevestigen wie u bent. Neem contact met ons op.',
@@ -156,7 +176,7 @@
   var locale = lang === 'nl' ? 'nl-NL' : 'en-GB';
   var accessToken = decodeURIComponent(location.pathname.split('/').pop() || '');
   var session = null; // PortalSession
-  var fallbackSession = null; // the fresh session from portalOpen while a stored verified one is tried
+  var reopened = false; // a session that ended is replaced once, by portalOpen again
   var invoices = [];
 
   function t(key, values) {
@@ -224,9 +244,9 @@
     this.message = message;
   }
 
-  function gql(query, variables, useSession) {
+  function gql(query, variables, withSession) {
     var headers = { 'content-type': 'application/json', accept: 'application/json' };
-    if (useSession !== false && session) headers.authorization = 'Bearer ' + session.token;
+    if (withSession !== false && session) headers.authorization = 'Bearer ' + session.token;
     return fetch(GRAPHQL_URL, { method: 'POST', headers: headers, body: JSON.stringify({ query: query, variables: variables || {} }), credentials: 'omit' })
       .then(
         function (response) {
@@ -246,12 +266,30 @@
       });
   }
 
-  /** What an error tells the debtor: the server's message where it says what to do, else ours. */
-  function explain(error) {
+  /**
+   * What a failed action tells the debtor. The server's messages are English and written for any client; in English
+   * the page shows them (they say what is wrong, say how many tries are left), in Dutch its own sentence.
+   */
+  function explain(error, fallbackKey) {
     if (!(error instanceof GraphqlError)) return t('failed');
-    if (error.code === 'TOO_MANY_REQUESTS') return (t('tooMany') + ' ' + error.message).trim();
-    if (error.code === 'FORBIDDEN' || error.code === 'BAD_USER_INPUT' || error.code === 'NOT_FOUND' || error.code === 'CONFLICT') return error.message;
+    if (error.code === 'TOO_MANY_REQUESTS') {
+      var until = /\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?Z/.exec(error.message);
+      return until ? t('tooManyUntil', { time: dateTime(until[0]) }) : t('tooMany');
+    }
+    if (['FORBIDDEN', 'BAD_USER_INPUT', 'NOT_FOUND', 'CONFLICT'].indexOf(error.code) >= 0) return lang === 'en' ? error.message : t(fallbackKey || 'failed');
     return t('failed');
+  }
+
+  /**
+   * Why a list is refused (FORBIDDEN), in the debtor's words: the session says whether verifying would help. The
+   * server's own message names the operations to call, which is for developers.
+   */
+  function refusal(error, what) {
+    if (!(error instanceof GraphqlError) || error.code !== 'FORBIDDEN') return explain(error);
+    var methods = session.methods || [];
+    if (!session.verified && methods.length > 0) return t(what + 'NeedsVerification');
+    if (!session.verified && session.verificationRequired) return t(what + 'NoMethod');
+    return what === 'sensitive' ? t('sensitiveNotAvailable') : error.message;
   }
 
   function readStored(key) {
@@ -281,32 +319,34 @@
     renderVerification();
   }
 
-  /** A session operation refused the token (expired, or a stored session of a rotated link): start over once. */
+  /** The session ended (expired, or the link was replaced): open the portal again once, which says if the link is still good. */
   function handleSessionError(error) {
     if (!(error instanceof GraphqlError) || error.code !== 'UNAUTHENTICATED') return false;
     if (error.handled) return true; // passed on by a loader that dealt with it already
     error.handled = true;
     store(SESSION_KEY, null);
-    if (fallbackSession) {
-      var fresh = fallbackSession;
-      fallbackSession = null;
-      useSession(fresh);
-      loadAll();
-    } else {
-      session = null;
-      ['verify', 'invoices', 'messages'].forEach(function (id) {
-        show(id, false);
-      });
+    session = null;
+    ['verify', 'invoices', 'messages'].forEach(function (id) {
+      show(id, false);
+    });
+    if (reopened) {
       setAlert(t('sessionEnded'));
+    } else {
+      reopened = true;
+      openSession();
     }
     return true;
   }
 
-  function fail(error) {
-    if (handleSessionError(error)) return;
-    setStatus('');
-    setAlert(explain(error));
+  function failWith(fallbackKey) {
+    return function (error) {
+      if (handleSessionError(error)) return;
+      setStatus('');
+      setAlert(explain(error, fallbackKey));
+    };
   }
+
+  var fail = failWith('failed');
 
   // ------------------------------------------------------------------ verification
 
@@ -326,14 +366,14 @@
     });
   }
 
-  function submitting(form, action) {
+  function submitting(form, fallbackKey, action) {
     form.addEventListener('submit', function (event) {
       event.preventDefault();
       setAlert('');
       busy(form, true);
       Promise.resolve()
         .then(action)
-        .catch(fail)
+        .catch(failWith(fallbackKey))
         .then(function () {
           busy(form, false);
         });
@@ -341,7 +381,6 @@
   }
 
   function verifiedWith(next) {
-    fallbackSession = null;
     useSession(next);
     setStatus(t('verified'));
     $('invoices-heading').focus();
@@ -349,12 +388,12 @@
   }
 
   function bindVerification() {
-    submitting($('postcode-form'), function () {
+    submitting($('postcode-form'), 'postcodeFailed', function () {
       return gql(OPS.verifyPostcode, { postcode: $('postcode').value, houseNumber: $('house-number').value }).then(function (data) {
         return verifiedWith(data.portalVerifyPostcode);
       });
     });
-    submitting($('otp-request-form'), function () {
+    submitting($('otp-request-form'), 'failed', function () {
       return gql(OPS.requestOtp).then(function (data) {
         var challenge = data.portalRequestOtp;
         $('otp-sent').textContent = t('codeSent', { to: challenge.sentTo, time: time(challenge.expiresAt) });
@@ -364,7 +403,7 @@
         $('otp-code').focus();
       });
     });
-    submitting($('otp-form'), function () {
+    submitting($('otp-form'), 'codeFailed', function () {
       return gql(OPS.verifyOtp, { code: $('otp-code').value.replace(/\s/g, '') }).then(function (data) {
         $('otp-code').value = '';
         return verifiedWith(data.portalVerifyOtp);
@@ -396,7 +435,7 @@
         show('pay-form', false);
         show('no-invoices', false);
         // FORBIDDEN says what is needed (for instance: confirm who you are first).
-        showNotice('invoices-notice', explain(error));
+        showNotice('invoices-notice', refusal(error, 'data'));
       },
     );
   }
@@ -457,7 +496,7 @@
       },
       function (error) {
         if (handleSessionError(error)) throw error;
-        showNotice('documents-notice', explain(error));
+        showNotice('documents-notice', refusal(error, 'sensitive'));
       },
     );
   }
@@ -469,7 +508,7 @@
   }
 
   function bindPayment() {
-    submitting($('pay-form'), function () {
+    submitting($('pay-form'), 'paymentFailed', function () {
       var selected = selectedInvoices();
       if (selected.length === 0) {
         setAlert(t('paySelectNone'));
@@ -541,7 +580,7 @@
         renderMessages([]);
         show('no-messages', false);
         show('reply-form', false);
-        showNotice('messages-notice', explain(error));
+        showNotice('messages-notice', refusal(error, 'data'));
       },
     );
   }
@@ -588,7 +627,7 @@
       },
       function (error) {
         if (handleSessionError(error)) throw error;
-        showNotice('messages-notice', explain(error));
+        showNotice('messages-notice', refusal(error, 'sensitive'));
       },
     );
   }
@@ -606,7 +645,7 @@
   }
 
   function bindReply() {
-    submitting($('reply-form'), function () {
+    submitting($('reply-form'), 'replyFailed', function () {
       var body = $('reply-body').value.trim();
       if (!body) {
         $('reply-body').focus();
@@ -641,6 +680,35 @@
     });
   }
 
+  /** portalOpen, with this tab's earlier session where there is one (a verified one stays verified). */
+  function openSession() {
+    var stored = readStored(SESSION_KEY);
+    session = stored && stored.session;
+    setStatus(t('loading'));
+    return gql(OPS.open, { accessToken: accessToken }, Boolean(session))
+      .catch(function (error) {
+        // The stored session has expired or its link was replaced: open without it.
+        if (!session || !(error instanceof GraphqlError) || error.code !== 'UNAUTHENTICATED') throw error;
+        store(SESSION_KEY, null);
+        session = null;
+        return gql(OPS.open, { accessToken: accessToken }, false);
+      })
+      .then(
+        function (data) {
+          setStatus('');
+          useSession(data.portalOpen);
+          return loadAll();
+        },
+        function (error) {
+          session = null;
+          setStatus('');
+          // The link is refused (unknown, replaced): say so plainly; a limit says when to try again.
+          var code = error instanceof GraphqlError ? error.code : 'NETWORK';
+          setAlert(code === 'TOO_MANY_REQUESTS' ? explain(error) : code === 'NETWORK' || code === 'UNKNOWN' ? t('failed') : t('linkInvalid'));
+        },
+      );
+  }
+
   function start() {
     translateStatic();
     bindVerification();
@@ -650,27 +718,7 @@
       setAlert(t('linkInvalid'));
       return;
     }
-    setStatus(t('loading'));
-    gql(OPS.open, { accessToken: accessToken }, false).then(
-      function (data) {
-        setStatus('');
-        var fresh = data.portalOpen;
-        var stored = readStored(SESSION_KEY);
-        // A session this tab verified before (say, before the checkout page) goes on; should it have expired, the fresh one takes over.
-        if (stored && stored.session && stored.session.verified && !fresh.verified) {
-          fallbackSession = fresh;
-          useSession(stored.session);
-        } else {
-          useSession(fresh);
-        }
-        return loadAll();
-      },
-      function (error) {
-        setStatus('');
-        // The link is refused (unknown, rotated): say so plainly; a limit says when to try again.
-        setAlert(error instanceof GraphqlError && error.code === 'TOO_MANY_REQUESTS' ? explain(error) : error instanceof GraphqlError && error.code !== 'NETWORK' ? t('linkInvalid') : t('failed'));
-      },
-    );
+    openSession();
   }
 
   if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start);
