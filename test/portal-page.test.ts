@@ -343,9 +343,9 @@ function smsCodeFor(phone: string): Promise<string> {
   return twilio.latestCode(phone, 20_000);
 }
 
-/** On the built-in test provider's checkout page: pay. TODO(portal-page): the online-payments branch's page. */
+/** On the built-in test provider's checkout page: pay (it posts the webhook, then sends the debtor back to the portal). */
 async function payOnCheckoutPage(page: Page): Promise<void> {
-  await page.getByRole('button', { name: /pay/i }).click();
+  await page.getByRole('button', { name: 'Pay / Betalen' }).click();
 }
 
 async function expectText(locator: ReturnType<Page['locator']>, text: string): Promise<void> {
