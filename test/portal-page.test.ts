@@ -211,10 +211,11 @@ describeWithBrowser('the portal page in a browser', () => {
     await page.getByRole('button', { name: 'Confirm code' }).click();
     await expectText(statusText(page), 'Thank you, you are confirmed.');
     await page.locator('#verify').waitFor({ state: 'hidden' });
-    expect(await page.locator('#documents-notice').isHidden()).toBe(true);
 
     // Download the invoice's PDF.
     const pdfLink = page.getByRole('link', { name: /INV-2024-006\.pdf/ });
+    await pdfLink.waitFor({ state: 'visible' });
+    expect(await page.locator('#documents-notice').isHidden()).toBe(true);
     const [download] = await Promise.all([page.waitForEvent('download'), pdfLink.click()]);
     expect(download.suggestedFilename()).toBe('INV-2024-006.pdf');
     const downloaded = await download.path();
@@ -292,13 +293,12 @@ describeWithBrowser('the portal page in a browser', () => {
   }, 120_000);
 
   it('shows the limit on failed checks with when to try again', async () => {
-    await importAndWait(server, t.owner.token, t.a, [invoiceInput(40, { debtor: { externalId: 'P-40', name: 'K. Jansen', type: 'PRIVATE', postcode: '9999 ZZ', houseNumber: '1' } })]);
-    expectData(
-      await server.gql(UpdateSettingsDocument, { administrationId: t.a, input: { portalAuthenticationLevel: 'EVERY_PAGE', portalPrimaryMethod: 'POSTCODE_HOUSE_NUMBER' } }, { token: t.owner.token }),
-    );
-    const invoice = await invoiceByNumber(t.a, '2026-0040');
+    // Administration B asks for the postcode on every page (the Dutch walk set it).
+    await importAndWait(server, t.otherOwner.token, t.b, [invoiceInput(40, { debtor: { externalId: 'P-40', name: 'K. Jansen', type: 'PRIVATE', postcode: '9999 ZZ', houseNumber: '1' } })]);
+    const invoice = await invoiceByNumber(t.b, '2026-0040', t.otherOwner.token);
+    const link = expectData(await server.gql(DebtorPortalUrlDocument, { id: invoice.debtor.id }, { token: t.otherOwner.token })).debtor!.portalUrl;
     const { context, page } = await openContext('en-GB');
-    await page.goto(await portalUrlOf(invoice.debtor.id));
+    await page.goto(link);
     await expectText(page.locator('#invoices-notice'), 'Please confirm who you are (above) to see your invoices and messages.');
     for (let i = 0; i < MAX_ATTEMPTS_PER_DEBTOR; i++) {
       await page.getByLabel('Postcode').fill(`1000 A${String.fromCharCode(65 + i)}`);
@@ -313,7 +313,7 @@ describeWithBrowser('the portal page in a browser', () => {
     await context.close();
   }, 120_000);
 
-  // TODO(lead): un-skip once portalStartPayment and the built-in test provider (branch online-payments) are merged.
+  // TODO(lead): un-skip once branch online-payments (portalStartPayment, the built-in test provider) is merged; it passed on a trial merge.
   it.skip('pays an invoice through the test provider and shows it paid', async () => {
     const withPdf = await invoiceByNumber(t.a, 'INV-2024-006');
     const link = await portalUrlOf(withPdf.debtor.id);
