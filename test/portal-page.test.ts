@@ -199,8 +199,16 @@ describeWithBrowser('the portal page in a browser', () => {
     expect(rows).toHaveLength(2);
     expect(rows.find((row) => row.includes('INV-2024-006'))).toMatch(/31 May 2024[\s\S]*€2,500\.00/);
     expect(rows.find((row) => row.includes('2026-0020'))).toMatch(/20 February 2026[\s\S]*€80\.25/);
+    // Every field has a label, every section a heading.
+    const unlabelled = await page.evaluate(() =>
+      Array.from(document.querySelectorAll('input, select, textarea'))
+        .filter((control) => !(control as HTMLInputElement).labels?.length)
+        .map((control) => control.outerHTML),
+    );
+    expect(unlabelled).toEqual([]);
+    expect(await page.getByRole('heading', { level: 1 }).innerText()).toBe('Your invoices');
     // Documents wait for the verification: the server's FORBIDDEN says so.
-    await page.locator('#documents-notice').waitFor({ state: 'visible' });
+    await expectText(page.locator('#documents-notice'), 'Please confirm who you are (above) to see documents and attachments.');
     expect(await page.locator('#invoice-rows a').count()).toBe(0);
 
     // Verify by SMS: the code goes through Twilio (the fake one), the debtor types it in.
@@ -267,9 +275,12 @@ describeWithBrowser('the portal page in a browser', () => {
     await page.getByRole('button', { name: 'Bevestigen', exact: true }).click();
     await expectText(alertText(page), 'De postcode en het huisnummer komen niet overeen met wat wij van u hebben.');
 
+    // By keyboard alone: type, Tab to the next field, Enter submits.
     await page.getByLabel('Postcode').fill('1234ab');
-    await page.getByLabel('Huisnummer').fill('12 A');
-    await page.getByRole('button', { name: 'Bevestigen', exact: true }).click();
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('ControlOrMeta+A');
+    await page.keyboard.type('12 A');
+    await page.keyboard.press('Enter');
     await expectText(statusText(page), 'Dank u, u bent bevestigd.');
     await expectText(page.getByRole('heading', { level: 2 }), 'Openstaande facturen');
     expect(await page.locator('#invoice-rows tr').innerText()).toMatch(/2026-0030[\s\S]*15 januari 2026[\s\S]*14 februari 2026[\s\S]*€\s100,00/);
