@@ -247,7 +247,7 @@ describeWithBrowser('the portal page in a browser', () => {
     await context.close();
   }, 120_000);
 
-  it('walks a private debtor through in Dutch: nothing before the postcode check, then invoices, a reload that stays verified, a reply', async () => {
+  it('walks a private debtor through in Dutch: nothing before the postcode check, then invoices, a reload that stays verified, a reply, a link replaced meanwhile', async () => {
     await importAndWait(server, t.otherOwner.token, t.b, [
       invoiceInput(30, { debtor: { externalId: 'P-30', name: 'J. de Vries', type: 'PRIVATE', email: 'devries@example.test', postcode: '1234 AB', houseNumber: '12a' } }),
     ]);
@@ -297,6 +297,13 @@ describeWithBrowser('the portal page in a browser', () => {
     await expectText(page.locator('#message-list'), 'Ik betaal volgende week.');
     const inbox = expectData(await server.gql(InboxDocument, { id: t.b, filter: { direction: 'INBOUND' } }, { token: t.otherOwner.token }));
     expect(inbox.administration!.inbox.edges.map((edge) => edge.node)).toEqual([expect.objectContaining({ targetType: 'DEBTOR', targetId: invoice.debtor.id })]);
+
+    // The link is replaced while the page is open: the session ends with it, and the page says the link is no longer valid.
+    expectData(await server.gql(RotatePortalAccessDocument, { debtorId: invoice.debtor.id }, { token: t.otherOwner.token }));
+    await page.getByLabel('Uw bericht').fill('Nog een vraag.');
+    await page.getByRole('button', { name: 'Versturen' }).click();
+    await expectText(alertText(page), 'Deze link is niet (meer) geldig.');
+    expect(await page.locator('#invoices').isHidden()).toBe(true);
 
     expect(outside).toEqual([]);
     expect(problems).toEqual([]);
