@@ -174,7 +174,13 @@
 
   var lang = pickLanguage();
   var locale = lang === 'nl' ? 'nl-NL' : 'en-GB';
-  var accessToken = decodeURIComponent(location.pathname.split('/').pop() || '');
+  var accessToken = (function () {
+    try {
+      return decodeURIComponent(location.pathname.split('/').pop() || '');
+    } catch {
+      return ''; // a mangled address: not a link of ours
+    }
+  })();
   var session = null; // PortalSession
   var reopened = false; // a session that ended is replaced once, by portalOpen again
   var invoices = [];
