@@ -35,6 +35,8 @@ export interface Config {
   /** Where users and providers reach this server (webhooks, portal links), without a trailing slash. */
   publicUrl: string;
   mail: MailSettings;
+  /** MOLLIE_API_KEY set: online payments through Mollie (MOLLIE_API_URL); null: the built-in test provider. */
+  mollie: { apiKey: string; apiUrl: string } | null;
   /** TEST_CLOCK: the clock is read from the database and `setTestClock` moves it; never in production. */
   testClock: boolean;
 }
@@ -215,6 +217,7 @@ export function loadConfig(env: Env = process.env): Config {
     importAllowPrivateUrls: boolVar(env, 'IMPORT_ALLOW_PRIVATE_URLS', false),
     publicUrl: httpUrlVar(env, 'PUBLIC_URL', `http://localhost:${port}`),
     mail: mailSettings(env),
+    mollie: env.MOLLIE_API_KEY ? { apiKey: env.MOLLIE_API_KEY, apiUrl: httpUrlVar(env, 'MOLLIE_API_URL', 'https://api.mollie.com/v2') } : null,
     testClock,
   };
 }

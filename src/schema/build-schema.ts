@@ -21,6 +21,7 @@ import { AdministrationMessagesResolver } from '../resolvers/messages/Administra
 import { MessageResolver } from '../resolvers/messages/MessageResolver';
 import { StandardMessageResolver } from '../resolvers/messages/StandardMessageResolver';
 import { PortalAccessResolver } from '../resolvers/portal/PortalAccessResolver';
+import { PortalPaymentResolver } from '../resolvers/portal/PortalPaymentResolver';
 import { ReminderResolver } from '../resolvers/reminders/ReminderResolver';
 import { DebtorPlannedStepsResolver, InvoiceNextStepResolver } from '../resolvers/reminders/PlannedStepResolver';
 import { CaseTimelineResolver, DebtorTimelineResolver, InvoiceTimelineResolver, TimelineEntryResolver } from '../resolvers/timeline/TimelineResolver';
@@ -59,6 +60,7 @@ export const resolvers = [
   InvoiceCaseResolver,
   // Customer portal
   PortalAccessResolver,
+  PortalPaymentResolver,
   // Reminders
   ReminderResolver,
   InvoiceNextStepResolver,
