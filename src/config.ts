@@ -35,10 +35,28 @@ export interface Config {
   /** Where users and providers reach this server (webhooks, portal links), without a trailing slash. */
   publicUrl: string;
   mail: MailSettings;
+  /** TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_FROM all set: SMS go out through Twilio; null: the local transport. */
+  twilio: TwilioSettings | null;
+  portal: PortalLimits;
   /** MOLLIE_API_KEY set: online payments through Mollie (MOLLIE_API_URL); null: the built-in test provider. */
   mollie: { apiKey: string; apiUrl: string } | null;
   /** TEST_CLOCK: the clock is read from the database and `setTestClock` moves it; never in production. */
   testClock: boolean;
+}
+
+export interface TwilioSettings {
+  accountSid: string;
+  authToken: string;
+  from: string;
+  apiUrl: string;
+}
+
+/** The customer portal's session lifetime and the limits on verification attempts (brute force). */
+export interface PortalLimits {
+  sessionTtlSeconds: number;
+  attemptsPerDebtor: number;
+  attemptsPerIp: number;
+  attemptWindowSeconds: number;
 }
 
 export interface MailSettings {
@@ -126,6 +144,16 @@ function mailSettings(env: Env): MailSettings {
     maxAttempts: intVar(env, 'MAIL_MAX_ATTEMPTS', 5, 1, 50),
     timeoutMs: intVar(env, 'MAIL_TIMEOUT_MS', 30_000, 100, 600_000),
   };
+}
+
+function twilioSettings(env: Env): TwilioSettings | null {
+  const accountSid = env.TWILIO_ACCOUNT_SID || null;
+  const authToken = env.TWILIO_AUTH_TOKEN || null;
+  const from = env.TWILIO_FROM || null;
+  const set = [accountSid, authToken, from].filter((value) => value !== null).length;
+  if (set === 0) return null;
+  if (set !== 3) throw new ConfigError('TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_FROM go together: set all three to send SMS through Twilio, or none');
+  return { accountSid: accountSid!, authToken: authToken!, from: from!, apiUrl: httpUrlVar(env, 'TWILIO_API_URL', 'https://api.twilio.com') };
 }
 
 function urlVar(env: Env, name: string): string | null {
@@ -217,6 +245,13 @@ export function loadConfig(env: Env = process.env): Config {
     importAllowPrivateUrls: boolVar(env, 'IMPORT_ALLOW_PRIVATE_URLS', false),
     publicUrl: httpUrlVar(env, 'PUBLIC_URL', `http://localhost:${port}`),
     mail: mailSettings(env),
+    twilio: twilioSettings(env),
+    portal: {
+      sessionTtlSeconds: intVar(env, 'PORTAL_SESSION_TTL_SECONDS', 1800, 60, 86400),
+      attemptsPerDebtor: intVar(env, 'PORTAL_MAX_ATTEMPTS_PER_DEBTOR', 10, 1, 10000),
+      attemptsPerIp: intVar(env, 'PORTAL_MAX_ATTEMPTS_PER_IP', 30, 1, 100000),
+      attemptWindowSeconds: intVar(env, 'PORTAL_ATTEMPT_WINDOW_SECONDS', 900, 1, 86400),
+    },
     mollie: env.MOLLIE_API_KEY ? { apiKey: env.MOLLIE_API_KEY, apiUrl: httpUrlVar(env, 'MOLLIE_API_URL', 'https://api.mollie.com/v2') } : null,
     testClock,
   };

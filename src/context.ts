@@ -4,6 +4,7 @@ import type { Clock } from './clock';
 import type { Config } from './config';
 import type { Logger } from './logger';
 import type { TokenService } from './auth/tokens';
+import type { PortalLinks } from './domain/portal-access';
 import type { Role } from './entities/Membership';
 import { TENANT_FILTER } from './entities/base';
 import type { PortalPrincipal } from './auth/principal';
@@ -20,6 +21,8 @@ export interface AppServices {
    */
   realClock: Clock;
   tokens: TokenService;
+  /** Makes and checks the debtors' portal links. */
+  portalLinks: PortalLinks;
   /** Enqueues a job for the worker; set once the job queue is up (every role can enqueue). */
 }
 

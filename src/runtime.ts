@@ -5,7 +5,8 @@ import { startDatabaseClock } from './clock-database';
 import type { Config, Role } from './config';
 import type { AppServices } from './context';
 import { createLogger, type Logger } from './logger';
-import { resolveJwtSecret } from './auth/secret';
+import { resolveDataEncryptionKey, resolveJwtSecret } from './auth/secret';
+import { createPortalLinks } from './domain/portal-access';
 import { createTokenService } from './auth/tokens';
 import { openDatabase, type Database } from './db/database';
 import { seedDemo, type DemoLogin } from './db/seed';
@@ -103,6 +104,7 @@ export async function startRuntime({ config, role, clock: injectedClock, logger,
       clock,
       realClock,
       tokens: createTokenService(resolveJwtSecret(config), config.tokenTtlSeconds, realClock),
+      portalLinks: createPortalLinks(resolveDataEncryptionKey(config), config.publicUrl),
     };
     // The parts start side by side: one's database round trips overlap another's CPU work (building the schema).
     const [seeded, worker, api] = await Promise.allSettled([

@@ -159,7 +159,7 @@ describe('administration from a list of ids', () => {
 });
 
 describe('two kinds of caller', () => {
-  const portalOf = (administrationId: string, debtorId: string): PortalPrincipal => ({ administrationId, debtorId, verified: false });
+  const portalOf = (administrationId: string, debtorId: string): PortalPrincipal => ({ administrationId, debtorId, verified: false, link: 'test' });
 
   it('a portal debtor reaches a portal operation; a user and an anonymous caller do not', async () => {
     const portal = portalOf(t.a, ids['D-1']);

@@ -8,6 +8,8 @@ export interface PortalPrincipal {
   administrationId: string;
   /** Whether the debtor passed the administration's extra check (postcode, SMS code) in this session. */
   verified: boolean;
+  /** The fingerprint of the link it was opened with: a rotated link ends the sessions it opened. */
+  link: string;
 }
 
 export interface Caller {
@@ -24,10 +26,11 @@ const INVALID: Caller = { userId: null, portal: null, invalid: true };
 export interface PortalClaims {
   adm: string;
   ver: boolean;
+  lnk: string;
 }
 
 export function signPortalSession(tokens: TokenService, principal: PortalPrincipal, ttlSeconds: number): Promise<string> {
-  const claims: PortalClaims = { adm: principal.administrationId, ver: principal.verified };
+  const claims: PortalClaims = { adm: principal.administrationId, ver: principal.verified, lnk: principal.link };
   return tokens.sign(principal.debtorId, 'portal', { ...claims }, ttlSeconds);
 }
 
@@ -39,8 +42,8 @@ export async function callerFromAuthorization(tokens: TokenService, header: unkn
   const user = await tokens.verify(match[1], 'user');
   if (user) return { userId: user.subject, portal: null, invalid: false };
   const portal = await tokens.verify(match[1], 'portal');
-  if (portal && typeof portal.claims.adm === 'string') {
-    const principal = { debtorId: portal.subject, administrationId: portal.claims.adm, verified: portal.claims.ver === true };
+  if (portal && typeof portal.claims.adm === 'string' && typeof portal.claims.lnk === 'string') {
+    const principal = { debtorId: portal.subject, administrationId: portal.claims.adm, verified: portal.claims.ver === true, link: portal.claims.lnk };
     return { userId: null, portal: principal, invalid: false };
   }
   return INVALID;

@@ -31,6 +31,19 @@ export async function recordHit(em: EntityManager, { key, windowSeconds }: RateL
   return rows[0].hits;
 }
 
+/**
+ * Counts one hit like recordHit and answers whether it is over the limit, and when the window ends: the time a
+ * refused caller may try again. Counting first makes the check atomic: concurrent attempts each take one hit.
+ */
+export async function takeHit(em: EntityManager, { key, limit, windowSeconds }: RateLimit, now: Date): Promise<{ allowed: boolean; retryAt: Date }> {
+  const hits = await recordHit(em, { key, limit, windowSeconds }, now);
+  const [row] = await em
+    .getConnection()
+    .execute<{ window_start: Date }[]>('select window_start from rate_limit_counters where key = ?', [key]);
+  const retryAt = new Date(new Date(row?.window_start ?? now).getTime() + windowSeconds * 1000);
+  return { allowed: hits <= limit, retryAt };
+}
+
 export async function isLimited(em: EntityManager, limit: RateLimit, now: Date): Promise<boolean> {
   return (await currentHits(em, limit, now)) >= limit.limit;
 }

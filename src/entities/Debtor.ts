@@ -2,7 +2,7 @@
 import { Entity, Enum, Filter, Index, ManyToOne, PrimaryKey, Property, type Rel, Unique, type Opt } from '@mikro-orm/core';
 import { Administration } from './Administration';
 import { newId, tenantFilter } from './base';
-import { PORTAL_ACCESS_TOKEN_SQL } from '../domain/portal-access';
+import { PORTAL_LINK_NONCE_SQL } from '../domain/portal-access';
 
 export enum DebtorType {
   BUSINESS = 'BUSINESS',
@@ -42,11 +42,11 @@ export class Debtor {
   emailBouncedAt: Date | null = null;
 
   /**
-   * The secret part of the debtor's customer-portal link (/portal/<token>): 244 random bits, made by the database
-   * so that the set-based import needs nothing for it. Rotating it (rotatePortalAccess) ends the old link.
+   * The random part of the debtor's portal link (see domain/portal-access.ts): made by the database, also for
+   * debtors the set-based import inserts. Replacing it (rotatePortalAccess) ends the old link and its sessions.
    */
-  @Property({ type: 'text', defaultRaw: PORTAL_ACCESS_TOKEN_SQL, unique: true, lazy: false })
-  portalAccessToken!: Opt<string>;
+  @Property({ type: 'text', defaultRaw: PORTAL_LINK_NONCE_SQL, lazy: false })
+  portalLinkNonce!: Opt<string>;
 
   /** E.164 where the imported number parses, otherwise as imported. */
   @Property({ type: 'text', nullable: true })

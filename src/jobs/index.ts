@@ -8,6 +8,7 @@ import { dailyWorkJob } from './daily-work';
 import { DAILY_WORK_JOB } from '../services/daily/daily-work';
 import { deliverMessageJob } from './messages';
 import { reminderRunJob } from './reminders';
+import { sendSmsJob } from './sms';
 
 export function defineJobs(agenda: Agenda, app: AppServices, orm: MikroORM): void {
   defineJob(agenda, app.logger, purgeRateLimitsJob(app, orm));
@@ -15,6 +16,7 @@ export function defineJobs(agenda: Agenda, app: AppServices, orm: MikroORM): voi
   defineJob(agenda, app.logger, dailyWorkJob(app, orm));
   defineJob(agenda, app.logger, deliverMessageJob(app, orm));
   defineJob(agenda, app.logger, reminderRunJob(app, orm));
+  defineJob(agenda, app.logger, sendSmsJob(app, orm));
 }
 
 const RETIRED_IMPORT_SOURCES_JOB = 'imports:run-due-sources';

@@ -21,6 +21,8 @@ import { AdministrationMessagesResolver } from '../resolvers/messages/Administra
 import { MessageResolver } from '../resolvers/messages/MessageResolver';
 import { StandardMessageResolver } from '../resolvers/messages/StandardMessageResolver';
 import { PortalAccessResolver } from '../resolvers/portal/PortalAccessResolver';
+import { PortalResolver } from '../resolvers/portal/PortalResolver';
+import { PortalSessionResolver } from '../resolvers/portal/PortalSessionResolver';
 import { PortalPaymentResolver } from '../resolvers/portal/PortalPaymentResolver';
 import { ReminderResolver } from '../resolvers/reminders/ReminderResolver';
 import { DebtorPlannedStepsResolver, InvoiceNextStepResolver } from '../resolvers/reminders/PlannedStepResolver';
@@ -60,6 +62,8 @@ export const resolvers = [
   InvoiceCaseResolver,
   // Customer portal
   PortalAccessResolver,
+  PortalSessionResolver,
+  PortalResolver,
   PortalPaymentResolver,
   // Reminders
   ReminderResolver,

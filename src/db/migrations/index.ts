@@ -14,6 +14,7 @@ export const migrationNames = [
   'Migration20261205Reminders',
   'Migration20261206Cases',
   'Migration20261206PaymentPlanItems',
+  'Migration20261207PortalSessions',
   'Migration20261208OnlinePayments',
 ] as const;
 

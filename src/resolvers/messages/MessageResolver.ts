@@ -9,6 +9,7 @@ import { UserType } from '../../schema/types/identity';
 import { DebtorType_, DocumentType } from '../../schema/types/ledger';
 import { MessageType, SendMessageInput, SendMessagesInput } from '../../schema/types/messages';
 import { loadersFor, scopedKey } from '../../services/ledger/loaders';
+import { requirePortalSensitive } from '../../services/portal/portal-guard';
 import { getMessage, markMessageRead } from '../../services/messages/message-service';
 import { resendMessage } from '../../services/messages/resend';
 import { sendMessage, sendMessages } from '../../services/messages/send';
@@ -81,8 +82,9 @@ export class MessageResolver {
     return message.sender ? loadersFor(ctx).user.load(message.sender.id) : null;
   }
 
-  @FieldResolver(() => [DocumentType])
-  attachments(@Ctx() ctx: RequestContext, @Root() message: Message) {
+  @FieldResolver(() => [DocumentType], { description: 'in the customer portal: FORBIDDEN until verified where the level asks for it' })
+  async attachments(@Ctx() ctx: RequestContext, @Root() message: Message) {
+    if (ctx.portal) await requirePortalSensitive(ctx);
     return loadersFor(ctx).messageAttachments.load(scopedKey(message.administration.id, message.id));
   }
 

@@ -4,7 +4,6 @@ import type { RequestContext } from '../../context';
 import type { Debtor } from '../../entities/Debtor';
 import { Role } from '../../entities/Membership';
 import { TenantFrom } from '../../auth/tenant-source';
-import { portalUrlOf } from '../../domain/portal-access';
 import { DebtorType_ } from '../../schema/types/ledger';
 import { rotatePortalAccess } from '../../services/portal/portal-access';
 import { administrationOf } from '../ledger/owner';
@@ -13,11 +12,11 @@ import { administrationOf } from '../ledger/owner';
 export class PortalAccessResolver {
   @FieldResolver(() => String, { description: "the debtor's link into the customer portal" })
   portalUrl(@Ctx() ctx: RequestContext, @Root() debtor: Debtor): string {
-    return portalUrlOf(ctx.config.publicUrl, debtor.portalAccessToken);
+    return ctx.portalLinks.urlOf(debtor.id, debtor.portalLinkNonce);
   }
 
-  /** MEMBER and up: whoever handles a debtor can end a link that reached the wrong person. */
-  @Authorized(Role.MEMBER)
+  /** ADMIN and up: a new link invalidates every email the debtor holds, so it is a decision for an administrator. */
+  @Authorized(Role.ADMIN)
   @TenantFrom({ path: 'debtorId', table: 'debtors' })
   @Mutation(() => DebtorType_, { description: 'new portalUrl; the old link stops working' })
   async rotatePortalAccess(@Ctx() ctx: RequestContext, @Arg('debtorId', () => ID) debtorId: string) {

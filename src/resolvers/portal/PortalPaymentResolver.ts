@@ -9,9 +9,7 @@ import { startOnlinePayment } from '../../services/payments/online-payments';
 export class PortalPaymentResolver {
   @Authorized(PORTAL_DEBTOR)
   @Mutation(() => PaymentCheckoutType, { description: "an ONLINE payment of the chosen open invoices' open amounts, and the provider's checkout page" })
-  async portalStartPayment(@Ctx() ctx: RequestContext, @Arg('invoiceIds', () => [ID]) invoiceIds: string[]) {
-    // PORTAL GUARD (lead, src/services/portal/portal-guard.ts): `await requirePortalData(ctx);` goes here once it is
-    // on main, so that EVERY_PAGE refuses a payment before the debtor has verified.
+  portalStartPayment(@Ctx() ctx: RequestContext, @Arg('invoiceIds', () => [ID]) invoiceIds: string[]) {
     return startOnlinePayment(ctx, invoiceIds);
   }
 }

@@ -4,7 +4,6 @@ import { randomBytes } from 'node:crypto';
 import type { RequestContext } from '../../context';
 import { tenantEm } from '../../context';
 import { isEmailAddress } from '../../domain/email-address';
-import { portalUrlOf } from '../../domain/portal-access';
 import { Administration } from '../../entities/Administration';
 import { AdministrationSettings, type SensitiveAttachmentsPolicy } from '../../entities/AdministrationSettings';
 import { type Message, MessageStatus, type RenderedEmail, type TargetType } from '../../entities/Message';
@@ -88,7 +87,7 @@ interface Draft {
  * uploads attached, and an invoice's sensitive documents attached or linked by the administration's policy.
  */
 function draftFor(ctx: RequestContext, sender: Sender, content: Content, target: ResolvedTarget, uploads: AttachmentFile[], sensitive: AttachmentFile[]): Draft {
-  const portalUrl = portalUrlOf(ctx.config.publicUrl, target.debtor.portalAccessToken);
+  const portalUrl = ctx.portalLinks.urlOf(target.debtor.id, target.debtor.portalLinkNonce);
   const values = { ...target.values, 'portal.url': portalUrl, 'user.name': sender.user.name };
   const subject = fillPlaceholders(content.subject, values, 'subject').replace(/[\r\n]+/g, ' ');
   const body = fillPlaceholders(content.body, values, 'body');

@@ -5,7 +5,6 @@ import type { RequestContext } from '../../context';
 import { isEmailAddress } from '../../domain/email-address';
 import { centsToDecimal } from '../../domain/money';
 import { PAYMENT_PLAN_PLACEHOLDERS, type PlanEmailTemplate } from '../../domain/payment-plan-emails';
-import { portalUrlOf } from '../../domain/portal-access';
 import { MessageStatus, TargetType } from '../../entities/Message';
 import { addDays } from '../../domain/dates';
 import { executeBulk } from '../ledger/sql';
@@ -31,7 +30,7 @@ interface InstallmentRow {
   debtor_id: string;
   debtor_name: string;
   email: string | null;
-  portal_access_token: string;
+  portal_link_nonce: string;
 }
 
 const DETAILS = `
@@ -39,7 +38,7 @@ select ins.id, ins.administration_id, ins.number, ins.due_date::text as due_date
        (select count(*) from installments x where x.plan_id = p.id)::int as count,
        p.currency, p.total::text as total, (p.total - p.paid)::text as remaining,
        a.name as administration_name, s.email_signature as signature, s.installment_grace_days as grace_days,
-       d.id as debtor_id, d.name as debtor_name, d.email, d.portal_access_token
+       d.id as debtor_id, d.name as debtor_name, d.email, d.portal_link_nonce
   from installments ins
   join payment_plans p on p.id = ins.plan_id
   join administrations a on a.id = ins.administration_id
@@ -60,7 +59,7 @@ function draftOf(ctx: RequestContext, template: PlanEmailTemplate, row: Installm
     'installment.graceEnd': addDays(row.due_date, row.grace_days),
     'plan.total': money(row.total),
     'plan.remaining': money(row.remaining),
-    'portal.url': portalUrlOf(ctx.config.publicUrl, row.portal_access_token),
+    'portal.url': ctx.portalLinks.urlOf(row.debtor_id, row.portal_link_nonce),
   };
   const subject = fillPlaceholders(template.subject, values, 'subject', PAYMENT_PLAN_PLACEHOLDERS).replace(/[\r\n]+/g, ' ').trim();
   const body = fillPlaceholders(template.body, values, 'body', PAYMENT_PLAN_PLACEHOLDERS);

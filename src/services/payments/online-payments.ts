@@ -15,7 +15,8 @@ import { isUuid } from '../../auth/tenant-source';
 import { paymentProviderFor, paymentWebhookUrl } from '../../integrations/payments';
 import { movesForward, paymentStatusOf, PaymentProviderError, type PaymentProvider } from '../../integrations/payments/provider';
 import type { Logger } from '../../logger';
-import { badInput, conflict, forbidden, notFound, serviceUnavailable } from '../../schema/errors';
+import { badInput, conflict, notFound, serviceUnavailable } from '../../schema/errors';
+import { requirePortalData } from '../portal/portal-guard';
 import { centsToDecimal } from '../../domain/money';
 import { publishEvent, Topic } from '../events/events';
 import { execute } from '../ledger/sql';
@@ -41,16 +42,15 @@ function describe(administrationName: string, numbers: string[]): string {
 
 /**
  * An OPEN ONLINE payment of the open amounts of the chosen invoices of the portal's debtor, created at the provider
- * in the same transaction: if the provider refuses or cannot be reached, nothing is written.
+ * in the same transaction: if the provider refuses or cannot be reached, nothing is written. Any id that is not an
+ * invoice of this debtor (malformed, unknown, another debtor's or administration's) is NOT_FOUND.
  */
 export async function startOnlinePayment(ctx: RequestContext, invoiceIds: string[]): Promise<PaymentCheckout> {
-  const portal = ctx.portal;
-  if (!portal) throw forbidden('This is a customer-portal operation');
+  // A live session of this debtor, verified where the administration's level asks it before any portal data.
+  const { administrationId, debtorId } = await requirePortalData(ctx);
   if (invoiceIds.length === 0) throw badInput('Choose at least one invoice to pay', 'invoiceIds');
   if (new Set(invoiceIds).size !== invoiceIds.length) throw badInput('Each invoice can be chosen once', 'invoiceIds');
-  // An id that is no invoice of this debtor is not found, whether it is malformed, unknown, or someone else's.
   if (!invoiceIds.every(isUuid)) throw notFound('Invoice not found');
-  const { administrationId, debtorId } = portal;
   const provider = paymentProviderFor(ctx.config);
   const now = ctx.clock.now();
 
@@ -87,7 +87,7 @@ export async function startOnlinePayment(ctx: RequestContext, invoiceIds: string
         amount: payment.amount,
         currency,
         description: describe(administration.name, invoices.map((i) => i.number)),
-        redirectUrl: portalReturnUrl(ctx.config, debtor),
+        redirectUrl: portalReturnUrl(ctx, debtor),
         webhookUrl: paymentWebhookUrl(ctx.config),
       });
     } catch (error) {

@@ -1,7 +1,6 @@
 // The email of one reminder step to one debtor: its template filled in with all that debtor's invoices at the step.
 import type { RequestContext } from '../../context';
 import { centsToDecimal } from '../../domain/money';
-import { portalUrlOf } from '../../domain/portal-access';
 import { statutoryCollectionCosts } from '../../domain/collection-costs';
 import type { RenderedEmail } from '../../entities/Message';
 import { type ReminderAction } from '../../entities/ReminderStep';
@@ -21,7 +20,7 @@ export interface ReminderDraft {
   step: { key: string; action: ReminderAction; subject: string; body: string };
   administrationName: string;
   signature: string | null;
-  debtor: { name: string; portalAccessToken: string };
+  debtor: { id: string; name: string; portalLinkNonce: string };
   invoices: ReminderInvoice[];
   /** The 14-day letter's deadline (that step only). */
   letterDeadline: string | null;
@@ -67,7 +66,7 @@ export function renderReminder(ctx: RequestContext, draft: ReminderDraft): Rende
     'invoices.table': `\n\n${TABLE_MARK}\n\n`,
     'invoices.total': perCurrency(draft.invoices, (cents) => cents),
     'invoices.count': String(draft.invoices.length),
-    'portal.url': portalUrlOf(ctx.config.publicUrl, draft.debtor.portalAccessToken),
+    'portal.url': ctx.portalLinks.urlOf(draft.debtor.id, draft.debtor.portalLinkNonce),
     'letter.deadline': draft.letterDeadline ?? '',
     'collection.costs': perCurrency(draft.invoices, statutoryCollectionCosts),
   };

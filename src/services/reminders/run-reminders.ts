@@ -44,7 +44,7 @@ interface DebtorRow {
   id: string;
   name: string;
   email: string | null;
-  portal_access_token: string;
+  portal_link_nonce: string;
 }
 
 export interface RunCounts {
@@ -205,7 +205,7 @@ async function writeReminderMessages(
   );
   const debtors = await executeBulk<DebtorRow>(
     em,
-    `select id, name, email, portal_access_token from debtors where administration_id = ?::uuid and id in (select jsonb_array_elements_text(?::jsonb)::uuid)`,
+    `select id, name, email, portal_link_nonce from debtors where administration_id = ?::uuid and id in (select jsonb_array_elements_text(?::jsonb)::uuid)`,
     [admin.administrationId, JSON.stringify([...new Set(groups.map((g) => g.debtorId))])],
   );
   const stepByKey = new Map(steps.map((s) => [s.key, s]));
@@ -223,7 +223,7 @@ async function writeReminderMessages(
       step: { key: group.step.key, action, subject: step.subject, body: step.body },
       administrationName: admin.name,
       signature: admin.signature,
-      debtor: { name: debtor.name, portalAccessToken: debtor.portal_access_token },
+      debtor: { id: debtor.id, name: debtor.name, portalLinkNonce: debtor.portal_link_nonce },
       invoices: listed,
       letterDeadline: action === ReminderAction.FOURTEEN_DAY_LETTER ? letterDeadline : null,
     });
