@@ -31,6 +31,20 @@ function toProviderPayment(payment: MolliePayment): ProviderPayment {
   };
 }
 
+/**
+ * The client sets no time limit of its own; a portal request (and its transaction) must not hang on Mollie. What
+ * Mollie does with a create we stopped waiting for is harmless: nobody has its checkout URL, and it expires.
+ */
+const TIMEOUT_MS = 20_000;
+
+function withinTime<T>(work: Promise<T>, doing: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new PaymentProviderError(`Mollie did not answer within ${TIMEOUT_MS / 1000} s while ${doing}`, null)), TIMEOUT_MS);
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}
+
 export function mollieProvider(settings: { apiKey: string; apiUrl: string }): PaymentProvider {
   const client: MollieClient = createMollieClient({ apiKey: settings.apiKey, apiEndpoint: `${settings.apiUrl}/` });
   return {
@@ -38,7 +52,7 @@ export function mollieProvider(settings: { apiKey: string; apiUrl: string }): Pa
     async createPayment(_em, input) {
       let payment: MolliePayment;
       try {
-        payment = await client.payments.create({
+        payment = await withinTime(client.payments.create({
           amount: { currency: input.currency, value: mollieValue(input.amount, input.currency) },
           description: input.description,
           redirectUrl: input.redirectUrl,
@@ -46,8 +60,9 @@ export function mollieProvider(settings: { apiKey: string; apiUrl: string }): Pa
           metadata: { paymentId: input.paymentId },
           // The client retries a 5xx; with our id as the key Mollie creates the payment once however often it is asked.
           idempotencyKey: input.paymentId,
-        });
+        }), 'creating the payment');
       } catch (error) {
+        if (error instanceof PaymentProviderError) throw error;
         throw providerError(error, 'creating the payment');
       }
       const checkoutUrl = payment.getCheckoutUrl();
@@ -56,7 +71,7 @@ export function mollieProvider(settings: { apiKey: string; apiUrl: string }): Pa
     },
     async getPayment(_em, id) {
       try {
-        return toProviderPayment(await client.payments.get(id));
+        return toProviderPayment(await withinTime(client.payments.get(id), `reading payment ${id}`));
       } catch (error) {
         if (error instanceof ApiError && UNKNOWN_ID.has(error.statusCode ?? 0)) return null;
         if (error instanceof PaymentProviderError) throw error;

@@ -55,7 +55,7 @@ export async function startOnlinePayment(ctx: RequestContext, invoiceIds: string
   const now = ctx.clock.now();
 
   return tenantEm(ctx, administrationId).transactional(async (em) => {
-    const invoices = await em.find(Invoice, { id: { $in: invoiceIds }, debtor: debtorId }, { orderBy: { dueDate: 'asc', id: 'asc' } });
+    const invoices = await em.find(Invoice, { id: { $in: invoiceIds }, debtor: debtorId }, { orderBy: { dueDate: 'asc', number: 'asc', id: 'asc' } });
     if (invoices.length !== invoiceIds.length) throw notFound('Invoice not found');
     for (const invoice of invoices) {
       if (invoice.status !== InvoiceStatus.OPEN || invoice.openAmount <= 0n) {
