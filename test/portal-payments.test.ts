@@ -143,9 +143,10 @@ describe('online payments through Mollie', () => {
     expect((await paymentOf(api(), t.viewer.token, t.a, started.payment.id)).invoices).toHaveLength(2);
     expect(await invoiceState(api(), t.viewer.token, a.invoices['INV-1'])).toEqual({ status: 'OPEN', open: '100.00' });
 
+    // Mollie posts, and posts again before the first one is done: the row lock lets one of them pay.
     mollie.setStatus(providerId, 'paid');
-    const answer = await postWebhook(`id=${providerId}`);
-    expect(answer.status).toBe(200);
+    const answers = await Promise.all([1, 2, 3].map(() => postWebhook(`id=${providerId}`)));
+    expect(answers.map((r) => r.status)).toEqual([200, 200, 200]);
 
     expect(await invoiceState(api(), t.viewer.token, a.invoices['INV-1'])).toEqual({ status: 'PAID', open: '0.00' });
     expect(await invoiceState(api(), t.viewer.token, a.invoices['INV-2'])).toEqual({ status: 'PAID', open: '0.00' });
@@ -159,13 +160,14 @@ describe('online payments through Mollie', () => {
     });
     const pushed = await live.waitFor((e) => e.paymentUpdated.id === started.payment.id && e.paymentUpdated.status === 'PAID');
     expect(pushed.paymentUpdated.invoices.map((i) => i.status)).toEqual(['PAID', 'PAID']);
-    await live.close();
 
-    // The same post again, twice at once: nothing is paid twice.
-    const again = await Promise.all([postWebhook(`id=${providerId}`), postWebhook(`id=${providerId}`)]);
-    expect(again.map((r) => r.status)).toEqual([200, 200]);
+    // The same post later again: nothing is paid twice, and nothing more is pushed.
+    expect((await postWebhook(`id=${providerId}`)).status).toBe(200);
     expect(await allocationsOf(started.payment.id)).toEqual(['10000', '15000']);
     expect(await invoiceState(api(), t.viewer.token, a.invoices['INV-2'])).toEqual({ status: 'PAID', open: '0.00' });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(live.events.filter((e) => e.paymentUpdated.id === started.payment.id && e.paymentUpdated.status === 'PAID')).toHaveLength(1);
+    await live.close();
   });
 
   it('a paid invoice cannot be chosen again (CONFLICT), and nothing is written', async () => {
@@ -239,6 +241,15 @@ describe('online payments through Mollie', () => {
     // The debtor paid 100.00: the payment says so; 70.00 went to the invoice, 30.00 is left for the credit controller.
     expect(await paymentOf(api(), t.viewer.token, t.a, started.payment.id)).toMatchObject({ status: 'PAID', amount: { amount: '100.00' } });
     expect(await allocationsOf(started.payment.id)).toEqual(['7000']);
+
+    // Refunding the 30.00 paid too much reopens nothing; a refund beyond it reopens the invoice by that much.
+    mollie.refund(started.payment.providerReference!, '30.00');
+    await postWebhook(`id=${started.payment.providerReference}`);
+    expect(await invoiceState(api(), t.viewer.token, a.invoices['INV-5'])).toEqual({ status: 'PAID', open: '0.00' });
+    mollie.refund(started.payment.providerReference!, '10.00');
+    await postWebhook(`id=${started.payment.providerReference}`);
+    expect(await invoiceState(api(), t.viewer.token, a.invoices['INV-5'])).toEqual({ status: 'OPEN', open: '10.00' });
+    expect((await paymentOf(api(), t.viewer.token, t.a, started.payment.id)).status).toBe('PAID');
   });
 
   it('a refund in Mollie reopens the refunded amount on the invoice; all of it makes the payment REFUNDED', async () => {
