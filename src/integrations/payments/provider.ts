@@ -79,7 +79,8 @@ export function paymentStatusOf(payment: Pick<ProviderPayment, 'status' | 'amoun
 
 /**
  * Statuses only move forward: OPEN, then PENDING, then one final outcome (PAID, FAILED, CANCELED, EXPIRED), and a
- * PAID payment may become REFUNDED. A post that arrives late (pending after paid) changes nothing.
+ * PAID payment may become REFUNDED. A post that arrives late (pending after paid) changes nothing. The one exception
+ * is the webhook's own: when the provider says paid, the money came in and is recorded whatever we saw before.
  */
 const RANK: Record<PaymentStatus, number> = {
   [PaymentStatus.OPEN]: 0,
