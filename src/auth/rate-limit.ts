@@ -44,6 +44,11 @@ export async function takeHit(em: EntityManager, { key, limit, windowSeconds }: 
   return { allowed: hits <= limit, retryAt };
 }
 
+/** Gives back a hit taken by takeHit (an attempt that succeeded is no failure to count). */
+export async function returnHit(em: EntityManager, key: string): Promise<void> {
+  await em.getConnection().execute('update rate_limit_counters set hits = greatest(hits - 1, 0) where key = ?', [key]);
+}
+
 export async function isLimited(em: EntityManager, limit: RateLimit, now: Date): Promise<boolean> {
   return (await currentHits(em, limit, now)) >= limit.limit;
 }

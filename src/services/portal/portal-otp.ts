@@ -58,7 +58,7 @@ export async function verifyOtp(ctx: RequestContext, code: string): Promise<Port
   const view = await portalSession(ctx);
   requireMethod(view, Method.SMS_OTP);
   if (!/^\d{6}$/.test(code.trim())) throw badInput('The code is the 6 digits of the SMS', 'code');
-  await countAttempt(ctx, view);
+  const succeeded = await countAttempt(ctx, view);
   const now = ctx.realClock.now();
   // The try is counted in the statement that finds the code, so concurrent tries cannot exceed the limit.
   const [current] = await execute<{ id: string; code_hash: string; attempts: number; expires_at: Date }>(
@@ -77,5 +77,6 @@ export async function verifyOtp(ctx: RequestContext, code: string): Promise<Port
     throw badInput(left > 0 ? `The code is not correct; ${left} ${left === 1 ? 'try' : 'tries'} left` : 'The code is not correct; request a new one', 'code');
   }
   await execute(ctx.em, 'update portal_otp_codes set used_at = ? where id = ?', [now.toISOString(), current.id]);
+  await succeeded();
   return sessionFor(ctx, view, true);
 }

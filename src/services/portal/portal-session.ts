@@ -4,7 +4,7 @@ import type { RequestContext } from '../../context';
 import { PortalAuthenticationMethod as Method } from '../../entities/AdministrationSettings';
 import { normaliseHouseNumber, normalisePostcode, usableMethods, verificationRequired } from '../../domain/portal-verification';
 import { signPortalSession } from '../../auth/principal';
-import { takeHit } from '../../auth/rate-limit';
+import { returnHit, takeHit } from '../../auth/rate-limit';
 import { badInput, forbidden, notFound, tooManyRequests } from '../../schema/errors';
 import { readPortalView, type PortalView } from './portal-view';
 import { portalSession } from './portal-guard';
@@ -46,9 +46,10 @@ export async function openPortal(ctx: RequestContext, accessToken: string): Prom
 
 /**
  * One verification attempt against the debtor's and the caller's address's limits, counted before the check: a
- * batch of attempts in one request (aliases) or many requests at once each take their own count.
+ * batch of attempts in one request (aliases) or many requests at once each take their own count. Returns what to
+ * call when the attempt succeeded: only failures stay counted.
  */
-export async function countAttempt(ctx: RequestContext, view: PortalView | null): Promise<void> {
+export async function countAttempt(ctx: RequestContext, view: PortalView | null): Promise<() => Promise<void>> {
   const { attemptsPerDebtor, attemptsPerIp, attemptWindowSeconds } = ctx.config.portal;
   const now = ctx.realClock.now();
   const limits = [{ key: `portal-ip:${ctx.ip}`, limit: attemptsPerIp, windowSeconds: attemptWindowSeconds }];
@@ -59,6 +60,10 @@ export async function countAttempt(ctx: RequestContext, view: PortalView | null)
       throw tooManyRequests(`Too many verification attempts; try again after ${retryAt.toISOString()}`);
     }
   }
+  // Only failures count: a successful attempt gives its hits back.
+  return async () => {
+    for (const { key } of limits) await returnHit(ctx.em, key);
+  };
 }
 
 export function requireMethod(view: PortalView, method: Method): void {
@@ -72,9 +77,10 @@ export async function verifyPostcode(ctx: RequestContext, postcode: string, hous
   requireMethod(view, Method.POSTCODE_HOUSE_NUMBER);
   if (!normalisePostcode(postcode)) throw badInput('postcode is required', 'postcode');
   if (!normaliseHouseNumber(houseNumber)) throw badInput('houseNumber is required', 'houseNumber');
-  await countAttempt(ctx, view);
+  const succeeded = await countAttempt(ctx, view);
   const matches =
     normalisePostcode(postcode) === normalisePostcode(view.debtor.postcode!) && normaliseHouseNumber(houseNumber) === normaliseHouseNumber(view.debtor.houseNumber!);
   if (!matches) throw badInput('The postcode and house number do not match what we have for you', 'postcode');
+  await succeeded();
   return sessionFor(ctx, view, true);
 }
