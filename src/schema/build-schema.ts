@@ -23,6 +23,7 @@ import { StandardMessageResolver } from '../resolvers/messages/StandardMessageRe
 import { PortalAccessResolver } from '../resolvers/portal/PortalAccessResolver';
 import { PortalResolver } from '../resolvers/portal/PortalResolver';
 import { PortalSessionResolver } from '../resolvers/portal/PortalSessionResolver';
+import { PortalPaymentResolver } from '../resolvers/portal/PortalPaymentResolver';
 import { ReminderResolver } from '../resolvers/reminders/ReminderResolver';
 import { DebtorPlannedStepsResolver, InvoiceNextStepResolver } from '../resolvers/reminders/PlannedStepResolver';
 import { CaseTimelineResolver, DebtorTimelineResolver, InvoiceTimelineResolver, TimelineEntryResolver } from '../resolvers/timeline/TimelineResolver';
@@ -63,6 +64,7 @@ export const resolvers = [
   PortalAccessResolver,
   PortalSessionResolver,
   PortalResolver,
+  PortalPaymentResolver,
   // Reminders
   ReminderResolver,
   InvoiceNextStepResolver,
