@@ -13,6 +13,8 @@ import {
   PortalInvoicesDocument,
   PortalMessageAttachmentsDocument,
   PortalMessagesDocument,
+  PortalMessageSenderDocument,
+  PortalMessagesReachingOutDocument,
   PortalOpenDocument,
   PortalReplyDocument,
   SendMessageDocument,
@@ -124,7 +126,12 @@ describe('portalMessages', () => {
     const refused = await read();
     expectError(refused, 'FORBIDDEN');
     expect(refused.errors![0].message).toMatch(/no verification method is available for you/);
-    // The messages themselves are not sensitive.
+    // The messages themselves are not sensitive; what they relate to on the controllers' side is not the portal's.
+    const token = await open('DEB-2002');
+    for (const reaching of [await server.gql(PortalMessagesReachingOutDocument, {}, { token }), await server.gql(PortalMessageSenderDocument, {}, { token })]) {
+      expectError(reaching, 'FORBIDDEN');
+      expect(reaching.errors![0].message).toMatch(/is not part of the customer portal/);
+    }
     expectData(await server.gql(PortalMessagesDocument, {}, { token: await open('DEB-2002') }));
     await settle('NONE');
   });

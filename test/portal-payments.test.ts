@@ -124,7 +124,6 @@ describe('online payments through Mollie', () => {
     const started = expectData(await start([a.invoices['INV-1'], a.invoices['INV-2']])).portalStartPayment;
     const providerId = started.payment.providerReference!;
     expect(started.payment).toMatchObject({ status: 'OPEN', source: 'ONLINE', amount: { amount: '250.00', currency: 'EUR' }, paidAt: null });
-    expect(started.payment.invoices.map((i) => i.id).sort()).toEqual([a.invoices['INV-1'], a.invoices['INV-2']].sort());
     expect(providerId).toMatch(/^tr_/);
     expect(started.checkoutUrl).toBe(`https://www.mollie.com/checkout/select-method/${providerId.slice(3)}`);
 
@@ -140,7 +139,7 @@ describe('online payments through Mollie', () => {
     await live.waitFor((e) => e.paymentUpdated.id === started.payment.id && e.paymentUpdated.status === 'OPEN');
 
     // While open, the payment shows its invoices, and nothing is paid.
-    expect((await paymentOf(api(), t.viewer.token, t.a, started.payment.id)).invoices).toHaveLength(2);
+    expect((await paymentOf(api(), t.viewer.token, t.a, started.payment.id)).invoices.map((i) => i.id).sort()).toEqual([a.invoices['INV-1'], a.invoices['INV-2']].sort());
     expect(await invoiceState(api(), t.viewer.token, a.invoices['INV-1'])).toEqual({ status: 'OPEN', open: '100.00' });
 
     // Mollie posts, and posts again before the first one is done: the row lock lets one of them pay.

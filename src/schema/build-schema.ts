@@ -1,4 +1,5 @@
 // Builds the executable GraphQL schema from the type-graphql resolvers.
+import { portalFieldGuard } from '../auth/portal-fields';
 import 'reflect-metadata';
 import { assertValidSchema, type GraphQLSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
@@ -92,6 +93,7 @@ export function getSchema(): Promise<GraphQLSchema> {
   built ??= buildSchema({
     resolvers,
     authChecker,
+    globalMiddlewares: [portalFieldGuard],
     authMode: 'error',
     pubSub,
     scalarsMap: [{ type: Date, scalar: DateTimeScalar }],
