@@ -38,6 +38,8 @@ export interface Config {
   /** TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_FROM all set: SMS go out through Twilio; null: the local transport. */
   twilio: TwilioSettings | null;
   portal: PortalLimits;
+  /** MOLLIE_API_KEY set: online payments through Mollie (MOLLIE_API_URL); null: the built-in test provider. */
+  mollie: { apiKey: string; apiUrl: string } | null;
   /** TEST_CLOCK: the clock is read from the database and `setTestClock` moves it; never in production. */
   testClock: boolean;
 }
@@ -250,6 +252,7 @@ export function loadConfig(env: Env = process.env): Config {
       attemptsPerIp: intVar(env, 'PORTAL_MAX_ATTEMPTS_PER_IP', 30, 1, 100000),
       attemptWindowSeconds: intVar(env, 'PORTAL_ATTEMPT_WINDOW_SECONDS', 900, 1, 86400),
     },
+    mollie: env.MOLLIE_API_KEY ? { apiKey: env.MOLLIE_API_KEY, apiUrl: httpUrlVar(env, 'MOLLIE_API_URL', 'https://api.mollie.com/v2') } : null,
     testClock,
   };
 }

@@ -104,7 +104,7 @@ export async function startRuntime({ config, role, clock: injectedClock, logger,
       clock,
       realClock,
       tokens: createTokenService(resolveJwtSecret(config), config.tokenTtlSeconds, realClock),
-      portalLinks: createPortalLinks(resolveDataEncryptionKey(config), config.publicUrl),
+      portalLinks: createPortalLinks([resolveDataEncryptionKey(config), ...config.dataEncryptionKeysOld], config.publicUrl),
     };
     // The parts start side by side: one's database round trips overlap another's CPU work (building the schema).
     const [seeded, worker, api] = await Promise.allSettled([

@@ -156,7 +156,7 @@ describe('sendMessage', () => {
     const queued = await send({ target: invoiceTarget('INV-1'), standardMessageId: standard.id });
     // The debtor's own link into the portal: its random access token.
     const portal = queued.debtor.portalUrl;
-    expect(portal).toMatch(/^https:\/\/credit\.example\.test\/portal\/[0-9a-f]{64}$/);
+    expect(portal).toMatch(/^https:\/\/credit\.example\.test\/portal\/[0-9a-f]{96}$/);
     expect(queued).toMatchObject({
       to: ['d1@example.test'],
       cc: ['cc@example.test'],

@@ -420,7 +420,7 @@ describe('the daily work', () => {
     expect(text).toContain('Dear Debtor 1,');
     expect(text).toContain('installment 1 of 3 of your payment plan, EUR 33.33, is due on 2031-03-10');
     expect(text).toContain('Still to pay under the plan: EUR 100.00 of EUR 100.00');
-    expect(text).toMatch(/Pay online: https:\/\/credit\.example\.test\/portal\/[0-9a-f]{64}/);
+    expect(text).toMatch(/Pay online: https:\/\/credit\.example\.test\/portal\/[0-9a-f]{96}/);
     await checkPlans();
     const alerts = await sql<{ n: number }>(`select count(*)::int as n from messages where subject like 'Installment % is due on %' and debtor_id = ?`, [ids['D-1']]);
     expect(alerts[0].n).toBe(1);

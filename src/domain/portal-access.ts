@@ -3,7 +3,8 @@
 // The token is <debtor id, 32 hex digits><HMAC-SHA256 over the debtor id and a random nonce, 64 hex digits>. The
 // database holds only the nonce, so the links cannot be read from it (a leaked table or backup opens no portal):
 // that is how the token is "stored hashed" while every email can still carry the link. Replacing the nonce ends
-// the old link at once. The key is derived from DATA_ENCRYPTION_KEY, so changing that key ends every link as well.
+// the old link at once. The key is derived from DATA_ENCRYPTION_KEY; while that key is rotated, links made with a
+// key in DATA_ENCRYPTION_KEYS_OLD keep working, and new emails carry links made with the new key.
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 
 /**
@@ -25,10 +26,13 @@ export interface PortalLinks {
   keyedHash(purpose: string, value: string): string;
 }
 
-export function createPortalLinks(dataEncryptionKey: string, publicUrl: string): PortalLinks {
-  const key = createHmac('sha256', dataEncryptionKey).update('portal-link-v1').digest();
-  const mac = (debtorId: string, nonce: string) => createHmac('sha256', key).update(`${debtorId}:${nonce}`).digest('hex');
-  const tokenOf = (debtorId: string, nonce: string) => `${debtorId.replace(/-/g, '')}${mac(debtorId, nonce)}`;
+/** `dataEncryptionKeys`: the current key first, then the old ones still accepted. */
+export function createPortalLinks(dataEncryptionKeys: string[], publicUrl: string): PortalLinks {
+  const keys = dataEncryptionKeys.map((secret) => createHmac('sha256', secret).update('portal-link-v1').digest());
+  const key = keys[0];
+  const tokenWith = (linkKey: Buffer, debtorId: string, nonce: string) =>
+    `${debtorId.replace(/-/g, '')}${createHmac('sha256', linkKey).update(`${debtorId}:${nonce}`).digest('hex')}`;
+  const tokenOf = (debtorId: string, nonce: string) => tokenWith(key, debtorId, nonce);
   return {
     urlOf: (debtorId, nonce) => `${publicUrl}/portal/${tokenOf(debtorId, nonce)}`,
     debtorIdOf(token) {
@@ -38,9 +42,11 @@ export function createPortalLinks(dataEncryptionKey: string, publicUrl: string):
       return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
     },
     matches(token, debtorId, nonce) {
-      const expected = Buffer.from(tokenOf(debtorId, nonce));
       const given = Buffer.from(token);
-      return given.length === expected.length && timingSafeEqual(given, expected);
+      return keys.some((linkKey) => {
+        const expected = Buffer.from(tokenWith(linkKey, debtorId, nonce));
+        return given.length === expected.length && timingSafeEqual(given, expected);
+      });
     },
     fingerprint: (nonce) => createHash('sha256').update(nonce).digest('hex').slice(0, 16),
     keyedHash: (purpose, value) => createHmac('sha256', key).update(`${purpose}:${value}`).digest('hex'),

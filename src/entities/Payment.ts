@@ -50,8 +50,14 @@ export class Payment {
   @Property({ type: 'text', nullable: true })
   method: string | null = null;
 
+  /** The provider's id of an ONLINE payment (Mollie's tr_...): what its webhook posts. */
   @Property({ type: 'text', nullable: true })
+  @Index()
   providerReference: string | null = null;
+
+  /** Of an ONLINE payment: what the provider refunded of it so far (applied to the ledger once each). */
+  @Property({ type: new BigIntType('bigint') })
+  refundedAmount: Opt<bigint> = 0n;
 
   /** The business date of the payment (the day the money came in). */
   @Property({ type: 'date', nullable: true })

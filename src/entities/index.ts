@@ -13,6 +13,7 @@ import { Membership } from './Membership';
 import { Message } from './Message';
 import { MessageThread } from './MessageThread';
 import { Payment, PaymentAllocation } from './Payment';
+import { OnlinePaymentInvoice, TestProviderPayment } from './OnlinePayment';
 import { StandardMessage } from './StandardMessage';
 import { ReminderStep } from './ReminderStep';
 import { ReminderRun } from './ReminderRun';
@@ -49,6 +50,8 @@ export const entities = [
   PaymentPlan,
   Installment,
   PaymentPlanItem,
+  OnlinePaymentInvoice,
+  TestProviderPayment,
 ];
 export {
   Administration,
@@ -76,4 +79,6 @@ export {
   PaymentPlan,
   Installment,
   PaymentPlanItem,
+  OnlinePaymentInvoice,
+  TestProviderPayment,
 };

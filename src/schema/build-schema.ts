@@ -1,4 +1,5 @@
 // Builds the executable GraphQL schema from the type-graphql resolvers.
+import { portalFieldGuard } from '../auth/portal-fields';
 import 'reflect-metadata';
 import { assertValidSchema, type GraphQLSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
@@ -23,6 +24,7 @@ import { StandardMessageResolver } from '../resolvers/messages/StandardMessageRe
 import { PortalAccessResolver } from '../resolvers/portal/PortalAccessResolver';
 import { PortalResolver } from '../resolvers/portal/PortalResolver';
 import { PortalSessionResolver } from '../resolvers/portal/PortalSessionResolver';
+import { PortalPaymentResolver } from '../resolvers/portal/PortalPaymentResolver';
 import { ReminderResolver } from '../resolvers/reminders/ReminderResolver';
 import { DebtorPlannedStepsResolver, InvoiceNextStepResolver } from '../resolvers/reminders/PlannedStepResolver';
 import { CaseTimelineResolver, DebtorTimelineResolver, InvoiceTimelineResolver, TimelineEntryResolver } from '../resolvers/timeline/TimelineResolver';
@@ -63,6 +65,7 @@ export const resolvers = [
   PortalAccessResolver,
   PortalSessionResolver,
   PortalResolver,
+  PortalPaymentResolver,
   // Reminders
   ReminderResolver,
   InvoiceNextStepResolver,
@@ -90,6 +93,7 @@ export function getSchema(): Promise<GraphQLSchema> {
   built ??= buildSchema({
     resolvers,
     authChecker,
+    globalMiddlewares: [portalFieldGuard],
     authMode: 'error',
     pubSub,
     scalarsMap: [{ type: Date, scalar: DateTimeScalar }],

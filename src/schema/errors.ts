@@ -2,7 +2,7 @@
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { unwrapResolverError } from '@apollo/server/errors';
 
-export type ErrorCode = 'UNAUTHENTICATED' | 'FORBIDDEN' | 'NOT_FOUND' | 'BAD_USER_INPUT' | 'CONFLICT' | 'TOO_MANY_REQUESTS';
+export type ErrorCode = 'UNAUTHENTICATED' | 'FORBIDDEN' | 'NOT_FOUND' | 'BAD_USER_INPUT' | 'CONFLICT' | 'TOO_MANY_REQUESTS' | 'SERVICE_UNAVAILABLE';
 
 export class CodedError extends GraphQLError {
   constructor(code: ErrorCode, message: string, extra: Record<string, unknown> = {}) {
@@ -14,13 +14,15 @@ export const unauthenticated = (message = 'You must be logged in') => new CodedE
 export const forbidden = (message = 'Your role does not allow this') => new CodedError('FORBIDDEN', message);
 export const notFound = (what = 'Not found') => new CodedError('NOT_FOUND', what);
 export const conflict = (message: string) => new CodedError('CONFLICT', message);
+/** A provider this needs (the payment provider) refused or could not be reached; nothing was changed. */
+export const serviceUnavailable = (message: string) => new CodedError('SERVICE_UNAVAILABLE', message);
 export const tooManyRequests = (message = 'Too many attempts; try again later') => new CodedError('TOO_MANY_REQUESTS', message);
 /** Bad input; `field` names the input field at fault, where one is. */
 export const badInput = (message: string, field?: string) =>
   new CodedError('BAD_USER_INPUT', message, field ? { field } : {});
 
 const PASS_THROUGH_CODES = new Set([
-  'UNAUTHENTICATED', 'FORBIDDEN', 'NOT_FOUND', 'BAD_USER_INPUT', 'CONFLICT', 'TOO_MANY_REQUESTS',
+  'UNAUTHENTICATED', 'FORBIDDEN', 'NOT_FOUND', 'BAD_USER_INPUT', 'CONFLICT', 'TOO_MANY_REQUESTS', 'SERVICE_UNAVAILABLE',
   'GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_REQUEST', 'PERSISTED_QUERY_NOT_FOUND', 'OPERATION_RESOLUTION_FAILURE',
 ]);
 

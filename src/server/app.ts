@@ -23,6 +23,9 @@ import { callerFromAuthorization, type Caller } from '../auth/principal';
 import { DOCUMENT_PATH, documentRouter } from './documents';
 import { MAILGUN_WEBHOOK_PATH, mailgunWebhookRouter } from './mailgun-webhooks';
 import { loggedPath, PORTAL_ASSETS_PATH, PORTAL_PAGE_PATH, portalAssetsRouter, portalPageRouter } from './portal-page';
+import { MOLLIE_WEBHOOK_PATH } from '../integrations/payments';
+import { TEST_CHECKOUT_PATH } from '../integrations/payments/test-provider';
+import { paymentWebhookRouter, testCheckoutRouter } from './payment-webhooks';
 
 export const GRAPHQL_PATH = '/graphql';
 
@@ -159,6 +162,10 @@ export async function createHttpServer(app: AppServices, orm: MikroORM, schema: 
 
   // Mailgun's delivery events and replies, signed with MAILGUN_WEBHOOK_SIGNING_KEY.
   expressApp.use(MAILGUN_WEBHOOK_PATH, mailgunWebhookRouter(app, orm));
+
+  // Online payments: the provider's webhook (fetches the payment, never trusts the post) and the test provider's checkout page.
+  expressApp.use(MOLLIE_WEBHOOK_PATH, paymentWebhookRouter(app, orm));
+  expressApp.use(TEST_CHECKOUT_PATH, testCheckoutRouter(app, orm));
 
   // GraphQL multipart uploads (importFile, message attachments); Apollo's CSRF rule still demands a preflight header on them.
   const { default: graphqlUploadExpress } = await import('graphql-upload/graphqlUploadExpress.mjs');

@@ -13,6 +13,7 @@ import { Migration20261205Reminders } from './Migration20261205Reminders';
 import { Migration20261206Cases } from './Migration20261206Cases';
 import { Migration20261206PaymentPlanItems } from './Migration20261206PaymentPlanItems';
 import { Migration20261207PortalSessions } from './Migration20261207PortalSessions';
+import { Migration20261208OnlinePayments } from './Migration20261208OnlinePayments';
 
 export const migrationClasses: Record<MigrationName, MigrationObject['class']> = {
   Migration20261122Foundation,
@@ -27,4 +28,5 @@ export const migrationClasses: Record<MigrationName, MigrationObject['class']> =
   Migration20261206Cases,
   Migration20261206PaymentPlanItems,
   Migration20261207PortalSessions,
+  Migration20261208OnlinePayments,
 };

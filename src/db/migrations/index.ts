@@ -15,6 +15,7 @@ export const migrationNames = [
   'Migration20261206Cases',
   'Migration20261206PaymentPlanItems',
   'Migration20261207PortalSessions',
+  'Migration20261208OnlinePayments',
 ] as const;
 
 export type MigrationName = (typeof migrationNames)[number];

@@ -5,9 +5,9 @@ import { rootEmOf, tenantEm } from '../../context';
 import { Administration } from '../../entities/Administration';
 import { Debtor } from '../../entities/Debtor';
 import { Document } from '../../entities/Document';
-import { type Invoice, InvoiceStatus } from '../../entities/Invoice';
+import { Invoice, InvoiceStatus } from '../../entities/Invoice';
 import { Message } from '../../entities/Message';
-import { Payment, PaymentAllocation } from '../../entities/Payment';
+import { Payment } from '../../entities/Payment';
 import { User } from '../../entities/User';
 import { execute, knex } from './sql';
 import { notFound } from '../../schema/errors';
@@ -131,15 +131,24 @@ function createLoaders(ctx: RequestContext): Loaders {
         return new Map(readRows(em, Payment, rows).map((p) => [p.id, p]));
       }, null),
     ),
+    // The invoices a payment settles, and those an online payment was started for (while it is open, and after it
+    // was paid: one paid elsewhere meanwhile keeps its place, though it took no allocation). One statement per page.
     paymentInvoices: new DataLoader(
       scoped(async (administrationId, ids) => {
-        const rows = await tenantEm(ctx, administrationId).find(
-          PaymentAllocation,
-          { payment: { $in: ids } },
-          { populate: ['invoice'], orderBy: { invoice: { dueDate: 'asc', id: 'asc' } } },
+        const em = ctx.em;
+        const rows = await execute<Record<string, unknown> & { of_payment: string }>(
+          em,
+          `select x.payment_id as of_payment, i.* from (
+             select payment_id, invoice_id from payment_allocations where administration_id = ? and payment_id = any(?::uuid[])
+             union
+             select payment_id, invoice_id from online_payment_invoices where administration_id = ? and payment_id = any(?::uuid[])
+           ) x join invoices i on i.id = x.invoice_id
+           order by i.due_date, i.id`,
+          [administrationId, `{${ids.join(',')}}`, administrationId, `{${ids.join(',')}}`],
         );
+        const invoices = readRows(em, Invoice, rows);
         const map = new Map<string, Invoice[]>();
-        for (const a of rows) map.set(a.payment.id, [...(map.get(a.payment.id) ?? []), a.invoice]);
+        rows.forEach((row, n) => map.set(row.of_payment, [...(map.get(row.of_payment) ?? []), invoices[n]]));
         return map;
       }, [] as Invoice[]),
     ),
