@@ -134,6 +134,20 @@ describe('portalOpen', () => {
   });
 });
 
+describe('opening the link again', () => {
+  beforeAll(() => settle('SENSITIVE_INFORMATION'));
+
+  it("keeps a verified session verified (a reload), but not one made with a link that was replaced since", async () => {
+    const session = await open('S');
+    const verified = expectData(await server.gql(PortalVerifyPostcodeDocument, { postcode: '9999ZZ', houseNumber: '1' }, { token: session.token })).portalVerifyPostcode;
+    const reopened = expectData(await server.gql(PortalOpenDocument, { accessToken: await accessTokenOf(debtors.S) }, { token: verified.token })).portalOpen;
+    expect(reopened.verified).toBe(true);
+    expectData(await server.gql(RotatePortalAccessDocument, { debtorId: debtors.S }, { token: t.admin.token }));
+    const afterRotation = expectData(await server.gql(PortalOpenDocument, { accessToken: await accessTokenOf(debtors.S) }, { token: verified.token })).portalOpen;
+    expect(afterRotation.verified).toBe(false);
+  });
+});
+
 describe('two kinds of token', () => {
   it('a portal session token is FORBIDDEN on user operations; a user token is FORBIDDEN on portal operations', async () => {
     const session = await open('B');

@@ -41,7 +41,9 @@ export async function openPortal(ctx: RequestContext, accessToken: string): Prom
     await countAttempt(ctx, null);
     throw notFound(INVALID_LINK);
   }
-  return sessionFor(ctx, view, ctx.portal?.debtorId === view.debtorId && ctx.portal.verified);
+  // Opening the link again (a reload) keeps a verified session of this debtor, made with this same link, verified.
+  const sameSession = ctx.portal?.debtorId === view.debtorId && ctx.portal.link === ctx.portalLinks.fingerprint(view.linkNonce);
+  return sessionFor(ctx, view, sameSession && ctx.portal!.verified);
 }
 
 /**
