@@ -10,7 +10,7 @@ import { isEmailAddress } from '../../domain/email-address';
 import { letterDeadlineFor } from '../../domain/fourteen-day-letter';
 import { execute, executeBulk } from '../ledger/sql';
 import { enqueueDeliveries } from '../messages/delivery';
-import { insertOutboundMessages, type NewMessage } from '../messages/write-messages';
+import { writeOutboundMessages, type NewMessage } from '../messages/write-messages';
 import { openCases } from '../cases/open-cases';
 import { DUE_STEPS_SQL, type PlannedRow } from './planned-steps';
 import { renderReminder, type ReminderInvoice } from './render-reminder';
@@ -248,7 +248,7 @@ async function writeReminderMessages(
       attachments: [],
     };
   });
-  const messages = await insertOutboundMessages(em, admin.administrationId, null, now, drafts, ctx.config.jobs.leaseSeconds);
+  const messages = await writeOutboundMessages(em, admin.administrationId, null, now, drafts, ctx.config.jobs.leaseSeconds);
   await enqueueDeliveries(em, admin.administrationId, messages.filter((m) => m.status === MessageStatus.QUEUED));
   return messages;
 }
