@@ -124,46 +124,49 @@ async function selectAndSend(ctx: RequestContext, em: EntityManager, runId: stri
   const caseOfInvoice = new Map(opened.flatMap((c) => c.invoiceIds.map((id) => [id, c.caseId] as const)));
 
   const messages = await writeReminderMessages(ctx, em, admin, groups, letterDeadline, caseOfInvoice, now);
-  // The unique (invoice, step) row, with the email that went: runs of an administration take turns (the lock above),
-  // so none of these exists yet; should one all the same, the whole run rolls back rather than send a step twice.
-  const recorded = await executeBulk<{ invoice_id: string }>(
+  // The unique (invoice, step) row, with the email that went, and each invoice now at its step (its phase; a 14-day
+  // letter also starts its term): one statement from one JSON. Runs of an administration take turns (the lock above),
+  // so none of these rows exists yet; should one all the same, the whole run rolls back rather than send a step twice.
+  const [{ recorded }] = await executeBulk<{ recorded: number }>(
     em,
-    `insert into reminder_sends (id, administration_id, invoice_id, step_key, action, run_id, message_id, case_id, sent_on, created_at)
-     select gen_random_uuid(), ?::uuid, r.invoice_id, r.key, r.action::reminder_action, ?::uuid, r.message_id, r.case_id, ?::date, ?::timestamptz
-       from jsonb_to_recordset(?::jsonb) as r(invoice_id uuid, key text, action text, message_id uuid, case_id uuid)
-     on conflict (invoice_id, step_key) do nothing
-     returning invoice_id`,
+    `with x as materialized (
+       select * from jsonb_to_recordset(?::jsonb) as x(invoice_id uuid, key text, action text, days int, message_id uuid, case_id uuid)
+     ), sent as (
+       insert into reminder_sends (id, administration_id, invoice_id, step_key, action, run_id, message_id, case_id, sent_on, created_at)
+       select gen_random_uuid(), ?::uuid, x.invoice_id, x.key, x.action::reminder_action, ?::uuid, x.message_id, x.case_id, ?::date, ?::timestamptz
+         from x
+       on conflict (invoice_id, step_key) do nothing
+       returning invoice_id
+     ), stepped as (
+       update invoices i set reminder_step_key = x.key, reminder_step_days = x.days,
+              letter_deadline = case when x.action = 'FOURTEEN_DAY_LETTER' then ?::date else i.letter_deadline end, updated_at = ?::timestamptz
+         from x
+        where i.id = x.invoice_id and i.administration_id = ?::uuid
+     )
+     select count(*)::int as recorded from sent`,
     [
+      JSON.stringify(
+        groups.flatMap((g, i) =>
+          g.invoiceIds.map((id) => ({
+            invoice_id: id,
+            key: g.step.key,
+            action: g.step.action,
+            days: g.step.days_after_due,
+            message_id: messages[i].id,
+            case_id: caseOfInvoice.get(id) ?? null,
+          })),
+        ),
+      ),
       administrationId,
       runId,
       today,
       now.toISOString(),
-      JSON.stringify(
-        groups.flatMap((g, i) =>
-          g.invoiceIds.map((id) => ({ invoice_id: id, key: g.step.key, action: g.step.action, message_id: messages[i].id, case_id: caseOfInvoice.get(id) ?? null })),
-        ),
-      ),
-    ],
-  );
-  if (recorded.length !== due.length) throw new Error('Another run sent some of these steps meanwhile; this run sent nothing and the next one continues');
-  // Each invoice is now at its step (its phase); a 14-day letter also starts its term.
-  await executeBulk(
-    em,
-    `update invoices i set reminder_step_key = x.key, reminder_step_days = x.days,
-            letter_deadline = case when x.letter then ?::date else i.letter_deadline end, updated_at = ?::timestamptz
-       from jsonb_to_recordset(?::jsonb) as x(id uuid, key text, days int, letter boolean)
-      where i.id = x.id and i.administration_id = ?::uuid`,
-    [
       letterDeadline,
       now.toISOString(),
-      JSON.stringify(
-        groups.flatMap((g) =>
-          g.invoiceIds.map((id) => ({ id, key: g.step.key, days: g.step.days_after_due, letter: g.step.action === ReminderAction.FOURTEEN_DAY_LETTER })),
-        ),
-      ),
       administrationId,
     ],
   );
+  if (recorded !== due.length) throw new Error('Another run sent some of these steps meanwhile; this run sent nothing and the next one continues');
   return {
     invoicesSelected: due.length,
     // One per debtor and step, emailed or (no usable address) written as NOT_EMAILED.
