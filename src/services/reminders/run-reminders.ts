@@ -120,13 +120,16 @@ async function selectAndSend(ctx: RequestContext, em: EntityManager, runId: stri
     now,
     today,
     groups: caseGroups.map((g) => ({ debtorId: g.debtorId, invoiceIds: g.invoiceIds })),
+    // Linked below, with their step.
+    linkInvoices: false,
   });
   const caseOfInvoice = new Map(opened.flatMap((c) => c.invoiceIds.map((id) => [id, c.caseId] as const)));
 
   const messages = await writeReminderMessages(ctx, em, admin, groups, letterDeadline, caseOfInvoice, now);
   // The unique (invoice, step) row, with the email that went, and each invoice now at its step (its phase; a 14-day
-  // letter also starts its term): one statement from one JSON. Runs of an administration take turns (the lock above),
-  // so none of these rows exists yet; should one all the same, the whole run rolls back rather than send a step twice.
+  // letter also starts its term) and in the case the step opened: one statement from one JSON. Runs of an
+  // administration take turns (the lock above), so none of these rows exists yet; should one all the same, the whole
+  // run rolls back rather than send a step twice.
   const [{ recorded }] = await executeBulk<{ recorded: number }>(
     em,
     `with x as materialized (
@@ -139,7 +142,9 @@ async function selectAndSend(ctx: RequestContext, em: EntityManager, runId: stri
        returning invoice_id
      ), stepped as (
        update invoices i set reminder_step_key = x.key, reminder_step_days = x.days,
-              letter_deadline = case when x.action = 'FOURTEEN_DAY_LETTER' then ?::date else i.letter_deadline end, updated_at = ?::timestamptz
+              letter_deadline = case when x.action = 'FOURTEEN_DAY_LETTER' then ?::date else i.letter_deadline end,
+              case_id = coalesce(x.case_id, i.case_id), case_principal = case when x.case_id is null then i.case_principal else i.open_amount end,
+              updated_at = ?::timestamptz
          from x
         where i.id = x.invoice_id and i.administration_id = ?::uuid
      )
