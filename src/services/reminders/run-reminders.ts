@@ -7,6 +7,7 @@ import { MessageStatus, TargetType } from '../../entities/Message';
 import { ReminderAction } from '../../entities/ReminderStep';
 import { RunStatus } from '../../entities/ReminderRun';
 import { isEmailAddress } from '../../domain/email-address';
+import { newId } from '../../entities/base';
 import { letterDeadlineFor } from '../../domain/fourteen-day-letter';
 import { execute, executeBulk } from '../ledger/sql';
 import { enqueueDeliveries } from '../messages/delivery';
@@ -133,10 +134,10 @@ async function selectAndSend(ctx: RequestContext, em: EntityManager, runId: stri
   const [{ recorded }] = await executeBulk<{ recorded: number }>(
     em,
     `with x as materialized (
-       select * from jsonb_to_recordset(?::jsonb) as x(invoice_id uuid, key text, action text, days int, message_id uuid, case_id uuid)
+       select * from jsonb_to_recordset(?::jsonb) as x(id uuid, invoice_id uuid, key text, action text, days int, message_id uuid, case_id uuid)
      ), sent as (
        insert into reminder_sends (id, administration_id, invoice_id, step_key, action, run_id, message_id, case_id, sent_on, created_at)
-       select gen_random_uuid(), ?::uuid, x.invoice_id, x.key, x.action::reminder_action, ?::uuid, x.message_id, x.case_id, ?::date, ?::timestamptz
+       select x.id, ?::uuid, x.invoice_id, x.key, x.action::reminder_action, ?::uuid, x.message_id, x.case_id, ?::date, ?::timestamptz
          from x
        on conflict (invoice_id, step_key) do nothing
        returning invoice_id
@@ -151,16 +152,21 @@ async function selectAndSend(ctx: RequestContext, em: EntityManager, runId: stri
      select count(*)::int as recorded from sent`,
     [
       JSON.stringify(
-        groups.flatMap((g, i) =>
-          g.invoiceIds.map((id) => ({
-            invoice_id: id,
-            key: g.step.key,
-            action: g.step.action,
-            days: g.step.days_after_due,
-            message_id: messages[i].id,
-            case_id: caseOfInvoice.get(id) ?? null,
-          })),
-        ),
+        groups
+          .flatMap((g, i) =>
+            g.invoiceIds.map((id) => ({
+              id: newId(),
+              invoice_id: id,
+              key: g.step.key,
+              action: g.step.action,
+              days: g.step.days_after_due,
+              message_id: messages[i].id,
+              case_id: caseOfInvoice.get(id) ?? null,
+            })),
+          )
+          // In invoice order: the unique index, the foreign key's and the invoices' are walked page by page. The ids
+          // are time-ordered (newId), so the primary key grows at its end instead of on random pages.
+          .sort((a, b) => (a.invoice_id < b.invoice_id ? -1 : a.invoice_id > b.invoice_id ? 1 : 0)),
       ),
       administrationId,
       runId,
