@@ -211,20 +211,18 @@ async function writeReminderMessages(
   const steps = await execute<{ key: string; subject: string; body: string }>(em, 'select key, subject, body from reminder_steps where administration_id = ?', [
     admin.administrationId,
   ]);
-  const invoices = await executeBulk<InvoiceRow>(
+  // The invoices with their debtors in one statement (read after openCases locked those that went into a case).
+  const invoices = await executeBulk<InvoiceRow & { debtor: DebtorRow }>(
     em,
-    `select id, number, due_date::text, open_amount::text, currency from invoices
-      where administration_id = ?::uuid and id in (select jsonb_array_elements_text(?::jsonb)::uuid) order by due_date, number`,
-    [admin.administrationId, JSON.stringify(groups.flatMap((g) => g.invoiceIds))],
-  );
-  const debtors = await executeBulk<DebtorRow>(
-    em,
-    `select id, name, email, portal_link_nonce from debtors where administration_id = ?::uuid and id in (select jsonb_array_elements_text(?::jsonb)::uuid)`,
-    [admin.administrationId, JSON.stringify([...new Set(groups.map((g) => g.debtorId))])],
+    `select i.id, i.number, i.due_date::text, i.open_amount::text, i.currency,
+            json_build_object('id', d.id, 'name', d.name, 'email', d.email, 'portal_link_nonce', d.portal_link_nonce) as debtor
+       from invoices i join debtors d on d.id = i.debtor_id and d.administration_id = i.administration_id
+      where i.administration_id = ?::uuid and i.id = any(?::uuid[])`,
+    [admin.administrationId, `{${groups.flatMap((g) => g.invoiceIds).join(',')}}`],
   );
   const stepByKey = new Map(steps.map((s) => [s.key, s]));
   const invoiceById = new Map(invoices.map((i) => [i.id, i]));
-  const debtorById = new Map(debtors.map((d) => [d.id, d]));
+  const debtorById = new Map(invoices.map((i) => [i.debtor.id, i.debtor]));
   const drafts: NewMessage[] = groups.map((group) => {
     const debtor = debtorById.get(group.debtorId)!;
     const step = stepByKey.get(group.step.key)!;
