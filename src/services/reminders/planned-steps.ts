@@ -27,8 +27,7 @@ export function remainingStepsSql(filter: string): string {
   return `
     -- Every join and probe names the administration as well, so the planner stays inside its rows (a hash join over
     -- every debtor or case of every administration would make each run slower as the database grows).
-    -- The flow is materialized: each step's letter days are worked out once, not once per invoice it is joined to.
-    with flow as materialized (
+    with flow as (
       select s.*, (select max(ls.days_after_due) from reminder_steps ls
                     where ls.administration_id = s.administration_id and ls.action = 'FOURTEEN_DAY_LETTER'
                       and ls.applies_to in ('ALL', 'PRIVATE') and ls.days_after_due < s.days_after_due) as letter_days
@@ -40,20 +39,16 @@ export function remainingStepsSql(filter: string): string {
                                case when i.letter_deadline is not null then i.letter_deadline + 1
                                     else greatest(i.due_date + s.letter_days, ?::date) + 16 end)
                  else i.due_date + s.days_after_due end)::text as planned_on
-           -- The invoices in the flow, read once (offset 0 keeps the planner from folding them into the join): once
-           -- most of them had reached a step, it underestimated them and probed the administration's invoice index
-           -- once per debtor, which made a run's selection twice as slow as reading them all.
-      from (select i.* from invoices i
-             where i.administration_id = ? and i.status = 'OPEN' and i.open_amount > 0 and not i.on_hold
-               and (i.case_id is null or not exists (select 1 from cases c where c.id = i.case_id and c.administration_id = i.administration_id and c.status <> 'CLOSED'))
-               and not ${IN_ACTIVE_PLAN_SQL}
-               and ${filter}
-            offset 0) i
+      from invoices i
       join debtors d on d.id = i.debtor_id and d.administration_id = i.administration_id
       join flow s on s.applies_to = 'ALL' or s.applies_to::text = d.type::text
-     where (i.reminder_step_days is null or s.days_after_due > i.reminder_step_days)
+     where i.administration_id = ? and i.status = 'OPEN' and i.open_amount > 0 and not i.on_hold
+       and (i.case_id is null or not exists (select 1 from cases c where c.id = i.case_id and c.administration_id = i.administration_id and c.status <> 'CLOSED'))
+       and not ${IN_ACTIVE_PLAN_SQL}
+       and (i.reminder_step_days is null or s.days_after_due > i.reminder_step_days)
        and not exists (select 1 from reminder_sends r where r.invoice_id = i.id and r.step_key = s.key)
-       and not (s.action = 'OPEN_CASE' and d.type = 'PRIVATE' and i.letter_deadline is null and s.letter_days is null)`;
+       and not (s.action = 'OPEN_CASE' and d.type = 'PRIVATE' and i.letter_deadline is null and s.letter_days is null)
+       and ${filter}`;
 }
 
 /** Per invoice the latest step whose day has come (earlier ones it skips): what a run sends. Bindings: administration, today, administration, today. */
