@@ -20,6 +20,12 @@ export interface OpenCasesInput {
   today: string;
   /** One case per group (per currency, should a group's invoices span currencies). */
   groups: { debtorId: string; invoiceIds: string[] }[];
+  /**
+   * false: the caller sets the invoices' case_id and case_principal (their open amount) itself, later in the same
+   * transaction, in a statement that updates them anyway (a reminder run moves them to their step): one new row
+   * version per invoice instead of two. The invoices stay locked (for update) meanwhile.
+   */
+  linkInvoices?: boolean;
 }
 
 export interface OpenedCase {
@@ -150,8 +156,10 @@ export async function openCases(em: EntityManager, input: OpenCasesInput): Promi
   });
   const when = input.now.toISOString();
   await executeBulk(em, INSERT_CASES, [input.administrationId, when, JSON.stringify(caseRows)]);
-  const links = opened.flatMap((c) => c.rows.map((r) => ({ invoice_id: r.id, case_id: c.id })));
-  await executeBulk(em, LINK_INVOICES, [when, JSON.stringify(links), input.administrationId]);
+  if (input.linkInvoices !== false) {
+    const links = opened.flatMap((c) => c.rows.map((r) => ({ invoice_id: r.id, case_id: c.id })));
+    await executeBulk(em, LINK_INVOICES, [when, JSON.stringify(links), input.administrationId]);
+  }
   return opened.map((c) => ({ caseId: c.id, debtorId: c.debtorId, invoiceIds: c.rows.map((r) => r.id) }));
 }
 

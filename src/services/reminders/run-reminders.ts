@@ -7,10 +7,11 @@ import { MessageStatus, TargetType } from '../../entities/Message';
 import { ReminderAction } from '../../entities/ReminderStep';
 import { RunStatus } from '../../entities/ReminderRun';
 import { isEmailAddress } from '../../domain/email-address';
+import { newId } from '../../entities/base';
 import { letterDeadlineFor } from '../../domain/fourteen-day-letter';
 import { execute, executeBulk } from '../ledger/sql';
 import { enqueueDeliveries } from '../messages/delivery';
-import { insertOutboundMessages, type NewMessage } from '../messages/write-messages';
+import { writeOutboundMessages, type NewMessage } from '../messages/write-messages';
 import { openCases } from '../cases/open-cases';
 import { DUE_STEPS_SQL, type PlannedRow } from './planned-steps';
 import { renderReminder, type ReminderInvoice } from './render-reminder';
@@ -120,50 +121,63 @@ async function selectAndSend(ctx: RequestContext, em: EntityManager, runId: stri
     now,
     today,
     groups: caseGroups.map((g) => ({ debtorId: g.debtorId, invoiceIds: g.invoiceIds })),
+    // Linked below, with their step.
+    linkInvoices: false,
   });
   const caseOfInvoice = new Map(opened.flatMap((c) => c.invoiceIds.map((id) => [id, c.caseId] as const)));
 
   const messages = await writeReminderMessages(ctx, em, admin, groups, letterDeadline, caseOfInvoice, now);
-  // The unique (invoice, step) row, with the email that went: runs of an administration take turns (the lock above),
-  // so none of these exists yet; should one all the same, the whole run rolls back rather than send a step twice.
-  const recorded = await executeBulk<{ invoice_id: string }>(
+  // The unique (invoice, step) row, with the email that went, and each invoice now at its step (its phase; a 14-day
+  // letter also starts its term) and in the case the step opened: one statement from one JSON. Runs of an
+  // administration take turns (the lock above), so none of these rows exists yet; should one all the same, the whole
+  // run rolls back rather than send a step twice.
+  const [{ recorded }] = await executeBulk<{ recorded: number }>(
     em,
-    `insert into reminder_sends (id, administration_id, invoice_id, step_key, action, run_id, message_id, case_id, sent_on, created_at)
-     select gen_random_uuid(), ?::uuid, r.invoice_id, r.key, r.action::reminder_action, ?::uuid, r.message_id, r.case_id, ?::date, ?::timestamptz
-       from jsonb_to_recordset(?::jsonb) as r(invoice_id uuid, key text, action text, message_id uuid, case_id uuid)
-     on conflict (invoice_id, step_key) do nothing
-     returning invoice_id`,
+    `with x as materialized (
+       select * from jsonb_to_recordset(?::jsonb) as x(id uuid, invoice_id uuid, key text, action text, days int, message_id uuid, case_id uuid)
+     ), sent as (
+       insert into reminder_sends (id, administration_id, invoice_id, step_key, action, run_id, message_id, case_id, sent_on, created_at)
+       select x.id, ?::uuid, x.invoice_id, x.key, x.action::reminder_action, ?::uuid, x.message_id, x.case_id, ?::date, ?::timestamptz
+         from x
+       on conflict (invoice_id, step_key) do nothing
+       returning invoice_id
+     ), stepped as (
+       update invoices i set reminder_step_key = x.key, reminder_step_days = x.days,
+              letter_deadline = case when x.action = 'FOURTEEN_DAY_LETTER' then ?::date else i.letter_deadline end,
+              case_id = coalesce(x.case_id, i.case_id), case_principal = case when x.case_id is null then i.case_principal else i.open_amount end,
+              updated_at = ?::timestamptz
+         from x
+        where i.id = x.invoice_id and i.administration_id = ?::uuid
+     )
+     select count(*)::int as recorded from sent`,
     [
+      JSON.stringify(
+        groups
+          .flatMap((g, i) =>
+            g.invoiceIds.map((id) => ({
+              id: newId(),
+              invoice_id: id,
+              key: g.step.key,
+              action: g.step.action,
+              days: g.step.days_after_due,
+              message_id: messages[i].id,
+              case_id: caseOfInvoice.get(id) ?? null,
+            })),
+          )
+          // In invoice order: the unique index, the foreign key's and the invoices' are walked page by page. The ids
+          // are time-ordered (newId), so the primary key grows at its end instead of on random pages.
+          .sort((a, b) => (a.invoice_id < b.invoice_id ? -1 : a.invoice_id > b.invoice_id ? 1 : 0)),
+      ),
       administrationId,
       runId,
       today,
       now.toISOString(),
-      JSON.stringify(
-        groups.flatMap((g, i) =>
-          g.invoiceIds.map((id) => ({ invoice_id: id, key: g.step.key, action: g.step.action, message_id: messages[i].id, case_id: caseOfInvoice.get(id) ?? null })),
-        ),
-      ),
-    ],
-  );
-  if (recorded.length !== due.length) throw new Error('Another run sent some of these steps meanwhile; this run sent nothing and the next one continues');
-  // Each invoice is now at its step (its phase); a 14-day letter also starts its term.
-  await executeBulk(
-    em,
-    `update invoices i set reminder_step_key = x.key, reminder_step_days = x.days,
-            letter_deadline = case when x.letter then ?::date else i.letter_deadline end, updated_at = ?::timestamptz
-       from jsonb_to_recordset(?::jsonb) as x(id uuid, key text, days int, letter boolean)
-      where i.id = x.id and i.administration_id = ?::uuid`,
-    [
       letterDeadline,
       now.toISOString(),
-      JSON.stringify(
-        groups.flatMap((g) =>
-          g.invoiceIds.map((id) => ({ id, key: g.step.key, days: g.step.days_after_due, letter: g.step.action === ReminderAction.FOURTEEN_DAY_LETTER })),
-        ),
-      ),
       administrationId,
     ],
   );
+  if (recorded !== due.length) throw new Error('Another run sent some of these steps meanwhile; this run sent nothing and the next one continues');
   return {
     invoicesSelected: due.length,
     // One per debtor and step, emailed or (no usable address) written as NOT_EMAILED.
@@ -197,20 +211,18 @@ async function writeReminderMessages(
   const steps = await execute<{ key: string; subject: string; body: string }>(em, 'select key, subject, body from reminder_steps where administration_id = ?', [
     admin.administrationId,
   ]);
-  const invoices = await executeBulk<InvoiceRow>(
+  // The invoices with their debtors in one statement (read after openCases locked those that went into a case).
+  const invoices = await executeBulk<InvoiceRow & { debtor: DebtorRow }>(
     em,
-    `select id, number, due_date::text, open_amount::text, currency from invoices
-      where administration_id = ?::uuid and id in (select jsonb_array_elements_text(?::jsonb)::uuid) order by due_date, number`,
-    [admin.administrationId, JSON.stringify(groups.flatMap((g) => g.invoiceIds))],
-  );
-  const debtors = await executeBulk<DebtorRow>(
-    em,
-    `select id, name, email, portal_link_nonce from debtors where administration_id = ?::uuid and id in (select jsonb_array_elements_text(?::jsonb)::uuid)`,
-    [admin.administrationId, JSON.stringify([...new Set(groups.map((g) => g.debtorId))])],
+    `select i.id, i.number, i.due_date::text, i.open_amount::text, i.currency,
+            json_build_object('id', d.id, 'name', d.name, 'email', d.email, 'portal_link_nonce', d.portal_link_nonce) as debtor
+       from invoices i join debtors d on d.id = i.debtor_id and d.administration_id = i.administration_id
+      where i.administration_id = ?::uuid and i.id = any(?::uuid[])`,
+    [admin.administrationId, `{${groups.flatMap((g) => g.invoiceIds).join(',')}}`],
   );
   const stepByKey = new Map(steps.map((s) => [s.key, s]));
   const invoiceById = new Map(invoices.map((i) => [i.id, i]));
-  const debtorById = new Map(debtors.map((d) => [d.id, d]));
+  const debtorById = new Map(invoices.map((i) => [i.debtor.id, i.debtor]));
   const drafts: NewMessage[] = groups.map((group) => {
     const debtor = debtorById.get(group.debtorId)!;
     const step = stepByKey.get(group.step.key)!;
@@ -248,7 +260,7 @@ async function writeReminderMessages(
       attachments: [],
     };
   });
-  const messages = await insertOutboundMessages(em, admin.administrationId, null, now, drafts, ctx.config.jobs.leaseSeconds);
+  const messages = await writeOutboundMessages(em, admin.administrationId, null, now, drafts, ctx.config.jobs.leaseSeconds);
   await enqueueDeliveries(em, admin.administrationId, messages.filter((m) => m.status === MessageStatus.QUEUED));
   return messages;
 }
