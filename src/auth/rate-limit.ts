@@ -16,32 +16,33 @@ export async function currentHits(em: EntityManager, { key, windowSeconds }: Rat
   return rows[0]?.hits ?? 0;
 }
 
-/** Counts one hit against `key` atomically and returns the hits in the current window. */
-export async function recordHit(em: EntityManager, { key, windowSeconds }: RateLimit, now: Date): Promise<number> {
-  const rows = await em.getConnection().execute<{ hits: number }[]>(
+/** Counts one hit against `key` atomically; answers the hits in the current window and when that window began. */
+async function countHit(em: EntityManager, { key, windowSeconds }: RateLimit, now: Date): Promise<{ hits: number; window_start: Date }> {
+  const rows = await em.getConnection().execute<{ hits: number; window_start: Date }[]>(
     `insert into rate_limit_counters (key, window_start, hits) values (?, ?, 1)
      on conflict (key) do update set
        hits = case when rate_limit_counters.window_start <= excluded.window_start - make_interval(secs => ?)
                    then 1 else rate_limit_counters.hits + 1 end,
        window_start = case when rate_limit_counters.window_start <= excluded.window_start - make_interval(secs => ?)
                    then excluded.window_start else rate_limit_counters.window_start end
-     returning hits`,
+     returning hits, window_start`,
     [key, now.toISOString(), windowSeconds, windowSeconds],
   );
-  return rows[0].hits;
+  return rows[0];
+}
+
+/** Counts one hit against `key` atomically and returns the hits in the current window. */
+export async function recordHit(em: EntityManager, limit: RateLimit, now: Date): Promise<number> {
+  return (await countHit(em, limit, now)).hits;
 }
 
 /**
  * Counts one hit like recordHit and answers whether it is over the limit, and when the window ends: the time a
  * refused caller may try again. Counting first makes the check atomic: concurrent attempts each take one hit.
  */
-export async function takeHit(em: EntityManager, { key, limit, windowSeconds }: RateLimit, now: Date): Promise<{ allowed: boolean; retryAt: Date }> {
-  const hits = await recordHit(em, { key, limit, windowSeconds }, now);
-  const [row] = await em
-    .getConnection()
-    .execute<{ window_start: Date }[]>('select window_start from rate_limit_counters where key = ?', [key]);
-  const retryAt = new Date(new Date(row?.window_start ?? now).getTime() + windowSeconds * 1000);
-  return { allowed: hits <= limit, retryAt };
+export async function takeHit(em: EntityManager, limit: RateLimit, now: Date): Promise<{ allowed: boolean; retryAt: Date }> {
+  const { hits, window_start: windowStart } = await countHit(em, limit, now);
+  return { allowed: hits <= limit.limit, retryAt: new Date(new Date(windowStart).getTime() + limit.windowSeconds * 1000) };
 }
 
 /** Gives back a hit taken by takeHit (an attempt that succeeded is no failure to count). */
