@@ -40,7 +40,9 @@ export async function scratchDatabase(label: string): Promise<{ url: string; dro
   return {
     url: Object.assign(new URL(SERVER_DATABASE), { pathname: `/${name}` }).toString(),
     async drop() {
-      await admin.query(`drop database if exists "${name}" with (force)`);
+      // BENCH_KEEP_DATABASE=1 leaves it for a look afterwards (drop it by hand).
+      if (process.env.BENCH_KEEP_DATABASE) console.log(`kept database ${name}`);
+      else await admin.query(`drop database if exists "${name}" with (force)`);
       await admin.end();
     },
   };

@@ -1,5 +1,5 @@
 // Shared column helpers for entities.
-import { randomBytes } from 'node:crypto';
+import { randomBytesPooled } from '../domain/random-pool';
 
 let lastMillis = 0;
 let counter = 0;
@@ -23,7 +23,7 @@ export function newId(): string {
     counter = 0;
   }
   lastMillis = millis;
-  const bytes = randomBytes(16);
+  const bytes = randomBytesPooled(16);
   bytes.writeUIntBE(millis, 0, 6);
   bytes[6] = 0x70 | (counter >> 8);
   bytes[7] = counter & 0xff;

@@ -29,12 +29,13 @@ export type InvoiceCaseFacts = Pick<Case, 'status' | 'collectionCostsMode'> | nu
 type InvoiceFacts = Pick<Invoice, 'status' | 'onHold' | 'dueDate'> & { caseFacts: InvoiceCaseFacts; planBreached?: boolean };
 
 /** Facts that live in other tables, as SQL over `i`: one probe of a primary key each. */
-// Each probe is guarded by its column being set: PostgreSQL then looks the one row up by its key, instead of
-// hashing every case or plan of every administration to answer an OR of two EXISTS.
-export const IN_OPEN_CASE_SQL = `(i.case_id is not null and exists (select 1 from cases c where c.id = i.case_id and c.status = 'OPEN'))`;
+// Each probe is a scalar subquery guarded by its column being set: PostgreSQL then looks the one row up by its key.
+// An EXISTS (even under such a guard) may be planned as a hashed subplan instead, which reads every case or plan of
+// every administration to answer a few hundred invoices of one; a scalar subquery is never hashed.
+export const IN_OPEN_CASE_SQL = `(i.case_id is not null and (select c.status = 'OPEN' from cases c where c.id = i.case_id) is true)`;
 export const IN_ACTIVE_PLAN_SQL =
-  `((i.payment_plan_id is not null and exists (select 1 from payment_plans p where p.id = i.payment_plan_id and p.status = 'ACTIVE'))` +
-  ` or (i.case_id is not null and exists (select 1 from cases c where c.id = i.case_id and c.status = 'PAYMENT_PLAN')))`;
+  `((i.payment_plan_id is not null and (select p.status = 'ACTIVE' from payment_plans p where p.id = i.payment_plan_id) is true)` +
+  ` or (i.case_id is not null and (select c.status = 'PAYMENT_PLAN' from cases c where c.id = i.case_id) is true))`;
 export const IN_BREACHED_PLAN_SQL =
   `(exists (select 1 from payment_plans p where p.id = i.payment_plan_id and p.status = 'BREACHED')` +
   ` or exists (select 1 from cases c join payment_plans p on p.id = c.payment_plan_id where c.id = i.case_id and c.status <> 'CLOSED' and p.status = 'BREACHED'))`;

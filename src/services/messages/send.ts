@@ -1,6 +1,6 @@
 // Sending messages: one or many targets, each its own message in its own thread, written with its delivery job
 // in one transaction (the worker sends after commit).
-import { randomBytes } from 'node:crypto';
+import { randomBytesPooled } from '../../domain/random-pool';
 import type { RequestContext } from '../../context';
 import { tenantEm } from '../../context';
 import { isEmailAddress } from '../../domain/email-address';
@@ -41,7 +41,7 @@ export async function senderOf(ctx: RequestContext, administrationId: string): P
 }
 
 /** A new thread's token: 128 random bits in hex, the part after `reply+` of the Reply-To address. */
-export const newThreadToken = () => randomBytes(16).toString('hex');
+export const newThreadToken = () => randomBytesPooled(16).toString('hex');
 
 export function replyAddress(ctx: RequestContext, token: string): string {
   return `reply+${token}@${ctx.config.mail.replyDomain}`;

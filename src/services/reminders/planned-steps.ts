@@ -11,6 +11,14 @@ export interface PlannedRow {
   days_after_due: number;
   position: number;
   planned_on: string;
+  /** What a reminder email lists of the invoice and needs of its debtor, read along (a run needs no second read). */
+  number: string;
+  due_date: string;
+  open_amount: string;
+  currency: string;
+  debtor_name: string;
+  debtor_email: string | null;
+  portal_link_nonce: string;
 }
 
 /**
@@ -23,32 +31,41 @@ export interface PlannedRow {
  * `filter` narrows the invoices (SQL over `i`).
  */
 export function remainingStepsSql(filter: string): string {
-  // The flow's steps, each with the days of the latest 14-day letter before it (for a private debtor's case).
   return `
-    -- Every join and probe names the administration as well, so the planner stays inside its rows (a hash join over
-    -- every debtor or case of every administration would make each run slower as the database grows).
-    with flow as (
+    -- The administration's open invoices in the flow are read first, by the administration's index, and everything
+    -- else is joined to them by key: no plan may walk the administration's invoices once per debtor, or hash every
+    -- debtor or case of every administration (either makes each run slower as the database grows). Facts of other
+    -- tables are scalar subqueries (phases.ts), which are never hashed.
+    with params as (select ?::uuid as administration_id, ?::date as today),
+    candidates as materialized (
+      select i.id, i.debtor_id, i.due_date, i.letter_deadline, i.reminder_step_days, i.number, i.open_amount, i.currency from invoices i
+       where i.administration_id = ? and i.status = 'OPEN' and i.open_amount > 0 and not i.on_hold
+         and (i.case_id is null or (select c.status = 'CLOSED' from cases c where c.id = i.case_id and c.administration_id = i.administration_id) is true)
+         and not ${IN_ACTIVE_PLAN_SQL}
+         and ${filter}
+    ),
+    -- The flow's steps, each with the days of the latest 14-day letter before it (for a private debtor's case),
+    -- computed once per step rather than once per debtor and step.
+    flow as materialized (
       select s.*, (select max(ls.days_after_due) from reminder_steps ls
                     where ls.administration_id = s.administration_id and ls.action = 'FOURTEEN_DAY_LETTER'
                       and ls.applies_to in ('ALL', 'PRIVATE') and ls.days_after_due < s.days_after_due) as letter_days
-        from reminder_steps s where s.administration_id = ?
+        from reminder_steps s where s.administration_id = (select administration_id from params)
     )
     select i.id as invoice_id, i.debtor_id, s.id as step_id, s.key, s.action::text as action, s.days_after_due, s.position,
            (case when s.action = 'OPEN_CASE' and d.type = 'PRIVATE'
                  then greatest(i.due_date + s.days_after_due,
                                case when i.letter_deadline is not null then i.letter_deadline + 1
-                                    else greatest(i.due_date + s.letter_days, ?::date) + 16 end)
-                 else i.due_date + s.days_after_due end)::text as planned_on
-      from invoices i
-      join debtors d on d.id = i.debtor_id and d.administration_id = i.administration_id
+                                    else greatest(i.due_date + s.letter_days, (select today from params)) + 16 end)
+                 else i.due_date + s.days_after_due end)::text as planned_on,
+           i.number, i.due_date::text as due_date, i.open_amount::text as open_amount, i.currency,
+           d.name as debtor_name, d.email as debtor_email, d.portal_link_nonce
+      from candidates i
+      join debtors d on d.id = i.debtor_id and d.administration_id = (select administration_id from params)
       join flow s on s.applies_to = 'ALL' or s.applies_to::text = d.type::text
-     where i.administration_id = ? and i.status = 'OPEN' and i.open_amount > 0 and not i.on_hold
-       and (i.case_id is null or not exists (select 1 from cases c where c.id = i.case_id and c.administration_id = i.administration_id and c.status <> 'CLOSED'))
-       and not ${IN_ACTIVE_PLAN_SQL}
-       and (i.reminder_step_days is null or s.days_after_due > i.reminder_step_days)
+     where (i.reminder_step_days is null or s.days_after_due > i.reminder_step_days)
        and not exists (select 1 from reminder_sends r where r.invoice_id = i.id and r.step_key = s.key)
-       and not (s.action = 'OPEN_CASE' and d.type = 'PRIVATE' and i.letter_deadline is null and s.letter_days is null)
-       and ${filter}`;
+       and not (s.action = 'OPEN_CASE' and d.type = 'PRIVATE' and i.letter_deadline is null and s.letter_days is null)`;
 }
 
 /** Per invoice the latest step whose day has come (earlier ones it skips): what a run sends. Bindings: administration, today, administration, today. */

@@ -31,21 +31,8 @@ interface Group {
   debtorId: string;
   step: PlannedRow;
   invoiceIds: string[];
-}
-
-interface InvoiceRow {
-  id: string;
-  number: string;
-  due_date: string;
-  open_amount: string;
-  currency: string;
-}
-
-interface DebtorRow {
-  id: string;
-  name: string;
-  email: string | null;
-  portal_link_nonce: string;
+  /** The selected rows of its invoices: what its email lists, and the debtor's name and address. */
+  rows: PlannedRow[];
 }
 
 export interface RunCounts {
@@ -190,8 +177,9 @@ function groupByDebtorAndStep(rows: PlannedRow[]): Group[] {
   const groups = new Map<string, Group>();
   for (const row of rows) {
     const key = `${row.debtor_id}:${row.key}`;
-    const group = groups.get(key) ?? { debtorId: row.debtor_id, step: row, invoiceIds: [] };
+    const group = groups.get(key) ?? { debtorId: row.debtor_id, step: row, invoiceIds: [], rows: [] };
     group.invoiceIds.push(row.invoice_id);
+    group.rows.push(row);
     groups.set(key, group);
   }
   return [...groups.values()];
@@ -207,27 +195,15 @@ async function writeReminderMessages(
   caseOfInvoice: Map<string, string>,
   now: Date,
 ) {
-  // One after another: they share the transaction's connection.
   const steps = await execute<{ key: string; subject: string; body: string }>(em, 'select key, subject, body from reminder_steps where administration_id = ?', [
     admin.administrationId,
   ]);
-  // The invoices with their debtors in one statement (read after openCases locked those that went into a case).
-  const invoices = await executeBulk<InvoiceRow & { debtor: DebtorRow }>(
-    em,
-    `select i.id, i.number, i.due_date::text, i.open_amount::text, i.currency,
-            json_build_object('id', d.id, 'name', d.name, 'email', d.email, 'portal_link_nonce', d.portal_link_nonce) as debtor
-       from invoices i join debtors d on d.id = i.debtor_id and d.administration_id = i.administration_id
-      where i.administration_id = ?::uuid and i.id = any(?::uuid[])`,
-    [admin.administrationId, `{${groups.flatMap((g) => g.invoiceIds).join(',')}}`],
-  );
   const stepByKey = new Map(steps.map((s) => [s.key, s]));
-  const invoiceById = new Map(invoices.map((i) => [i.id, i]));
-  const debtorById = new Map(invoices.map((i) => [i.debtor.id, i.debtor]));
+  // The amounts are those the selection read: an email lists the invoices as they stood when the run chose them.
   const drafts: NewMessage[] = groups.map((group) => {
-    const debtor = debtorById.get(group.debtorId)!;
+    const debtor = group.rows[0];
     const step = stepByKey.get(group.step.key)!;
-    const listed: ReminderInvoice[] = group.invoiceIds
-      .map((id) => invoiceById.get(id)!)
+    const listed: ReminderInvoice[] = [...group.rows]
       .sort((a, b) => a.due_date.localeCompare(b.due_date) || a.number.localeCompare(b.number))
       .map((i) => ({ number: i.number, dueDate: i.due_date, openAmount: BigInt(i.open_amount), currency: i.currency }));
     const action = group.step.action as ReminderAction;
@@ -235,11 +211,11 @@ async function writeReminderMessages(
       step: { key: group.step.key, action, subject: step.subject, body: step.body },
       administrationName: admin.name,
       signature: admin.signature,
-      debtor: { id: debtor.id, name: debtor.name, portalLinkNonce: debtor.portal_link_nonce },
+      debtor: { id: group.debtorId, name: debtor.debtor_name, portalLinkNonce: debtor.portal_link_nonce },
       invoices: listed,
       letterDeadline: action === ReminderAction.FOURTEEN_DAY_LETTER ? letterDeadline : null,
     });
-    const address = debtor.email?.trim() ?? '';
+    const address = debtor.debtor_email?.trim() ?? '';
     const emailable = isEmailAddress(address);
     const caseId = caseOfInvoice.get(group.invoiceIds[0]);
     return {
