@@ -7,9 +7,11 @@
 //
 // Needs a PostgreSQL: BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres).
 // Run with `npm run bench:fanout`; BENCH_SUBSCRIBERS=1000,10000 (default) sets the sizes, BENCH_SERVING=1,2 (default)
-// the numbers of API processes serving the sockets.
+// the numbers of API processes serving the sockets. BENCH_CPU_PROF=1 writes a CPU profile of this process (which
+// serves the sockets) per phase to ./profiles.
 import { fork, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { ROOT, gql, percentile, scratchDatabase, serverEnv, startServer, tenant } from './support';
@@ -154,6 +156,23 @@ const rssBytes = (): number => {
   return process.memoryUsage().rss;
 };
 
+/** BENCH_CPU_PROF=1: profiles this process until stop(name), written to profiles/<name>.cpuprofile. */
+async function startProfile(): Promise<{ stop(name: string): Promise<void> } | null> {
+  if (process.env.BENCH_CPU_PROF !== '1') return null;
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.start');
+  return {
+    async stop(name) {
+      const { profile } = await session.post('Profiler.stop');
+      fs.mkdirSync(path.join(ROOT, 'profiles'), { recursive: true });
+      fs.writeFileSync(path.join(ROOT, 'profiles', `${name}.cpuprofile`), JSON.stringify(profile));
+      session.disconnect();
+    },
+  };
+}
+
 /** A phase's messages, sent through `send`; returns their ids once every subscriber has each. */
 type Phase = [label: string, sentThrough: 'this' | 'other', run: (send: (a: string) => Promise<string>) => Promise<string[]>];
 
@@ -225,9 +244,11 @@ async function main(): Promise<void> {
           [`all administrations (${ALL_ADMINISTRATIONS_ROUNDS} rounds of ${ADMINISTRATIONS} sent at once), sent through the second API process`, 'other', allAtOnce],
         ];
         console.log(`\n${subscribers} subscribers on ${serving} serving API process${serving > 1 ? 'es' : ''} (${each} per administration, ${clients.length} client processes); API memory ${(perConnection / 1024).toFixed(1)} KB per connection (goal <= ${GOAL_BYTES_PER_CONNECTION / 1024} KB)`);
-        for (const [label, through, run] of phases) {
+        for (const [index, [label, through, run]] of phases.entries()) {
           statements = 0;
+          const profiling = await startProfile();
           const sent = await run(through === 'this' ? sendHere : sendThere);
+          await profiling?.stop(`fanout-${subscribers}-${serving}-${index + 1}`);
           await new Promise((resolve) => setTimeout(resolve, 300)); // late or stray deliveries would show up now
           const perEvent = statements / sent.length - (through === 'this' ? perSend : 0);
           const delivered = sent.reduce((n, id) => n + (deliveries.byMessage.get(id)?.length ?? 0), 0);
