@@ -1,8 +1,9 @@
 // Reminder benchmark: 1,000 administrations, 1,000,000 open invoices over 200,000 debtors, due dates spread over the
 // last 90 days. The daily run of every administration is started and executed by the server's own services in this
-// process (two at a time, as a worker does), with the outbox mail transport and no worker delivering meanwhile, so the
-// figure is the runs' own: selecting, writing the emails and their delivery jobs, opening cases. Then every
-// administration runs again the same day (which must send nothing), and the plan of the selecting query is printed.
+// process (as many at a time as a worker does: REMINDER_RUN_CONCURRENCY, default 3), with the outbox mail transport
+// and no worker delivering meanwhile, so the figure is the runs' own: selecting, writing the emails and their
+// delivery jobs, opening cases. Then every administration runs again the same day (which must send nothing), and the
+// plan of the selecting query is printed.
 //
 // Needs a PostgreSQL: BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres).
 // Run with `npm run bench:reminders` (BENCH_ADMINISTRATIONS and BENCH_INVOICES_PER_ADMINISTRATION scale it down).
@@ -116,14 +117,18 @@ if (process.env.BENCH_SQL_TIMING) {
   }
 }
 
-/** Executes the queued runs created since `since`, two at a time (a worker's concurrency for this job). */
+interface RuntimeApp {
+  config: { jobs: { reminderRunConcurrency: number } };
+}
+
+/** Executes the queued runs created since `since`, as many at a time as a worker would (REMINDER_RUN_CONCURRENCY). */
 async function executeRuns(db: Client, runtime: Runtime, since: Date): Promise<void> {
   const { rows } = await db.query<{ id: string }>(`select id from reminder_runs where status = 'QUEUED' and created_at >= $1 order by created_at, id`, [since]);
   const queue = rows.map((r) => r.id);
   const lane = async () => {
     for (let id = queue.shift(); id; id = queue.shift()) await executeReminderRun(createJobContext(runtime.app, runtime.orm), id);
   };
-  await Promise.all([lane(), lane()]);
+  await Promise.all(Array.from({ length: (runtime.app as RuntimeApp).config.jobs.reminderRunConcurrency }, lane));
 }
 
 const selfPeakRssMb = () => peakRssMb(process.pid);
@@ -143,7 +148,8 @@ async function main(): Promise<void> {
     console.log(`populated ${ADMINISTRATIONS} administrations, ${ADMINISTRATIONS * INVOICES_PER_ADMINISTRATION} invoices, ${ADMINISTRATIONS * DEBTORS_PER_ADMINISTRATION} debtors in ${((Date.now() - populating) / 1000).toFixed(1)} s`);
 
     // The API role: no worker, so the queued emails stay queued and do not compete with the runs.
-    runtime = await startRuntime({ config: loadConfig({ ...env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn' }), role: 'api' });
+    const concurrency: Record<string, string> = process.env.REMINDER_RUN_CONCURRENCY ? { REMINDER_RUN_CONCURRENCY: process.env.REMINDER_RUN_CONCURRENCY } : {};
+    runtime = await startRuntime({ config: loadConfig({ ...env, ...concurrency, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn' }), role: 'api' });
     const rssBefore = selfPeakRssMb();
     const since = new Date();
     const started = Date.now();

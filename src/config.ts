@@ -83,6 +83,8 @@ export interface JobSettings {
   maxAttempts: number;
   /** How often the worker's dispatcher looks for new outbox rows. */
   outboxPollMs: number;
+  /** Reminder runs (one administration each) a worker executes at once. */
+  reminderRunConcurrency: number;
 }
 
 export class ConfigError extends Error {}
@@ -240,6 +242,8 @@ export function loadConfig(env: Env = process.env): Config {
       leaseSeconds: intVar(env, 'JOB_LEASE_SECONDS', 60, 2, 3600),
       maxAttempts: intVar(env, 'JOB_MAX_ATTEMPTS', 3, 1, 100),
       outboxPollMs: intVar(env, 'OUTBOX_POLL_MS', 250, 10, 60_000),
+      // Each run holds a connection of the pool (10) for its transaction: at most 8 leaves room for the other jobs.
+      reminderRunConcurrency: intVar(env, 'REMINDER_RUN_CONCURRENCY', 3, 1, 8),
     },
     subscriptionRecheckMs: intVar(env, 'SUBSCRIPTION_RECHECK_MS', 5000, 100, 3_600_000),
     importAllowPrivateUrls: boolVar(env, 'IMPORT_ALLOW_PRIVATE_URLS', false),

@@ -9,8 +9,9 @@ import type { JobDefinition } from './agenda';
 export function reminderRunJob(app: AppServices, orm: MikroORM): JobDefinition<{ runId: string }> {
   return {
     name: REMINDER_RUN_JOB,
-    // Each run is one transaction per administration; two at once per worker leaves the pool for the rest.
-    concurrency: 2,
+    // Each run is one transaction of one administration. More than one at once keeps both the database and this
+    // process busy (a run alternates between rendering emails here and writing them there); see the setting.
+    concurrency: app.config.jobs.reminderRunConcurrency,
     async run({ runId }) {
       await executeReminderRun(createJobContext(app, orm), runId);
     },
