@@ -57,8 +57,8 @@ async function watchCommits(databaseUrl: string): Promise<{ committedAt: Map<str
   return { committedAt, child };
 }
 
-/** 100 administrations of one owner, each with one invoice of a debtor without an email address (so a message is
- * stored NOT_EMAILED: what is measured is the push, with no delivery to a provider running alongside). */
+/** 100 administrations of one owner, reminders paused, each with one invoice of a debtor without an email address (so
+ * a message is stored NOT_EMAILED: what is measured is the push, with no delivery to a provider running alongside). */
 async function seed(url: string): Promise<{ token: string; invoices: Map<string, string> }> {
   const { token, administrationId } = await tenant(url, 'fanout');
   const administrations = [administrationId];
@@ -66,6 +66,13 @@ async function seed(url: string): Promise<{ token: string; invoices: Map<string,
     const { createAdministration } = await gql<{ createAdministration: { id: string } }>(url, `mutation { createAdministration(name: "Fanout ${administrations.length}") { id } }`, {}, token);
     administrations.push(createAdministration.id);
   }
+  // Paused: the second process runs the worker, whose daily reminder run would otherwise message these long-overdue
+  // invoices in the middle of a phase (events this bench did not send).
+  await Promise.all(
+    administrations.map((a) =>
+      gql(url, 'mutation ($a: ID!) { updateAdministrationSettings(administrationId: $a, input: { paused: true }) { paused } }', { a }, token),
+    ),
+  );
   const invoice = { externalId: 'I1', number: 'F1', issueDate: '2026-01-15', dueDate: '2026-02-14', amount: '10.00', openAmount: '10.00', currency: 'EUR', debtor: { externalId: 'D1', name: 'Debtor BV', type: 'BUSINESS', email: null } };
   await Promise.all(
     administrations.map((a) => gql(url, 'mutation ($a: ID!, $i: [InvoiceImportInput!]!) { importInvoices(administrationId: $a, invoices: $i) { id } }', { a, i: [invoice] }, token)),
@@ -261,11 +268,18 @@ async function main(): Promise<void> {
           console.log(`    SQL per event in the serving process: ${perEvent.toFixed(1)} (one read for all subscribers, not one per subscriber)`);
         }
         // No subscriber received a message of an administration it did not subscribe to, nor one twice.
-        let strays = 0;
+        let foreign = 0;
+        let extra = 0;
+        let unknown = 0;
         for (const [id, subscribed] of deliveries.byMessage) {
-          strays += subscribed.filter((a) => a !== administrationOf.get(id)).length + Math.max(0, subscribed.length - each);
+          if (!administrationOf.has(id)) unknown += subscribed.length;
+          else foreign += subscribed.filter((a) => a !== administrationOf.get(id)).length;
+          extra += Math.max(0, subscribed.length - each);
         }
-        console.log(`  deliveries beyond the subscribers of each message's administration: ${strays}`);
+        console.log(
+          `  deliveries beyond the subscribers of each message's administration: ${foreign + extra + unknown}` +
+            ` (${foreign} to another administration's subscribers, ${extra} beyond ${each} per message, ${unknown} of messages this run did not send)`,
+        );
       } finally {
         for (const child of clients) child.disconnect();
         await new Promise((resolve) => setTimeout(resolve, 1000));
