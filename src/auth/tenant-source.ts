@@ -66,14 +66,38 @@ export async function resolveAdministrationId(em: EntityManager, declared: Tenan
   }
   for (const [table, ids] of idsPerTable) {
     const unique = [...ids];
-    const rows = await em.getConnection().execute<{ administration_id: string; found: number }[]>(
-      `select administration_id::text, count(*)::int as found from "${table}" where id in (${unique.map(() => '?').join(',')}) group by 1`,
-      unique,
-    );
+    const rows = await ownersOf(em, table, unique);
     if (rows.reduce((sum, row) => sum + row.found, 0) !== unique.length) return null;
     for (const row of rows) administrations.add(row.administration_id);
   }
   return administrations.size === 1 ? [...administrations][0] : null;
+}
+
+type OwnerRows = { administration_id: string; found: number }[];
+
+/**
+ * Per request (its entity manager): the auth checker resolves an operation's administration, and the resolver then
+ * asks again for the same ids. A row never changes administration, so the second answer is the first one.
+ */
+const ownersByRequest = new WeakMap<EntityManager, Map<string, Promise<OwnerRows>>>();
+
+function ownersOf(em: EntityManager, table: string, ids: string[]): Promise<OwnerRows> {
+  let owners = ownersByRequest.get(em);
+  if (!owners) {
+    owners = new Map();
+    ownersByRequest.set(em, owners);
+  }
+  const key = `${table}:${[...ids].sort().join(',')}`;
+  let rows = owners.get(key);
+  if (!rows) {
+    rows = em
+      .getConnection()
+      .execute<OwnerRows>(`select administration_id::text, count(*)::int as found from "${table}" where id in (${ids.map(() => '?').join(',')}) group by 1`, ids);
+    // A failed query is not remembered: the next caller asks the database again.
+    rows.catch(() => owners.delete(key));
+    owners.set(key, rows);
+  }
+  return rows;
 }
 
 /** The table a value's id lives in (undefined: it is an administration id; null: an unknown kind) and the id. */
