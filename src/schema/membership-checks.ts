@@ -14,7 +14,8 @@ function batcherFor(connection: Connection): DataLoader<string, Role | null> {
   if (!batcher) {
     batcher = new DataLoader<string, Role | null>(
       async (keys) => {
-        const pairs = keys.map((key) => {
+        // Uncached, so the subscribers of one user in one administration each bring the same key: ask once.
+        const pairs = [...new Set(keys)].map((key) => {
           const [administrationId, userId] = key.split(':');
           return { a: administrationId, u: userId };
         });
