@@ -5,9 +5,8 @@ import WebSocket from 'ws';
 
 interface Start {
   type: 'start';
-  token: string;
-  /** The server and the administration of each connection this process opens. */
-  connections: [wsUrl: string, administrationId: string][];
+  /** The server, the administration and the user's token of each connection this process opens. */
+  connections: [wsUrl: string, administrationId: string, token: string][];
 }
 
 export type ClientReport =
@@ -52,7 +51,7 @@ process.on('message', async (start: Start) => {
   try {
     const sockets: WebSocket[] = [];
     for (let i = 0; i < start.connections.length; i += OPENING_AT_ONCE) {
-      sockets.push(...(await Promise.all(start.connections.slice(i, i + OPENING_AT_ONCE).map(([wsUrl, a]) => open(wsUrl, start.token, a)))));
+      sockets.push(...(await Promise.all(start.connections.slice(i, i + OPENING_AT_ONCE).map(([wsUrl, a, token]) => open(wsUrl, token, a)))));
     }
     setInterval(() => {
       if (pending.length === 0) return;

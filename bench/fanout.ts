@@ -1,5 +1,5 @@
-// Fan-out benchmark of the live inbox: N graphql-ws clients (in client processes of their own, fanout-client.ts)
-// subscribed to messageAdded across 100 administrations, N/100 each, on one API process. Messages are sent through
+// Fan-out benchmark of the live inbox: N graphql-ws clients (in client processes of their own, fanout-client.ts),
+// each a user of its own, subscribed to messageAdded across 100 administrations, N/100 each, on one API process. Messages are sent through
 // the API in one administration at a time, and in all of them at once. Prints per phase the latency from the commit
 // of the message's transaction (the moment the API sends COMMIT, seen through the query events of its database
 // driver) to its arrival at a client, the deliveries against the subscribers of that administration, the SQL statements each event costs
@@ -14,6 +14,7 @@ import fs from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { Client } from 'pg';
 import { ROOT, gql, percentile, scratchDatabase, serverEnv, startServer, tenant } from './support';
 import type { ClientReport } from './fanout-client';
 
@@ -33,6 +34,7 @@ interface Knex {
 }
 interface Runtime {
   url: string | null;
+  app: { tokens: { sign(subject: string, audience: 'user'): Promise<string> } };
   orm: { em: { getConnection(): { getKnex(): Knex } } };
   stop(): Promise<void>;
 }
@@ -132,11 +134,37 @@ class Deliveries {
   }
 }
 
-/** Each administration's subscribers are spread evenly over the serving API processes. */
-async function startClients(wsUrls: string[], token: string, administrations: string[], subscribers: number, deliveries: Deliveries): Promise<ChildProcess[]> {
-  const plan = Array.from({ length: subscribers }, (_, i): [string, string] => [
+/**
+ * A user of its own for every subscriber (a VIEWER of the administration it watches: subscriber i watches
+ * administrations[i % 100]), as the open inboxes of different people: each event's membership recheck then asks
+ * about as many (administration, user) pairs as it has subscribers. Written straight to the tables (signing up 10,000
+ * users through the API would mostly time password hashing); the tokens are signed by the API's own token service.
+ */
+async function subscriberTokens(databaseUrl: string, api: Runtime, administrations: string[], count: number): Promise<string[]> {
+  const db = new Client({ connectionString: databaseUrl });
+  await db.connect();
+  try {
+    const { rows } = await db.query<{ id: string }>(
+      `with s as (select n, gen_random_uuid() as id from generate_series(0, $1 - 1) n),
+            u as (insert into users (id, email, name, password_hash, created_at)
+                  select id, 'subscriber-' || n || '@bench.test', 'Subscriber ' || n, 'no login', now() from s),
+            m as (insert into memberships (id, administration_id, user_id, role, created_at)
+                  select gen_random_uuid(), ($2::uuid[])[n % cardinality($2::uuid[]) + 1], id, 'VIEWER', now() from s)
+       select id from s order by n`,
+      [count, administrations],
+    );
+    return Promise.all(rows.map((row) => api.app.tokens.sign(row.id, 'user')));
+  } finally {
+    await db.end();
+  }
+}
+
+/** Each administration's subscribers are spread evenly over the serving API processes; each has its own user. */
+async function startClients(wsUrls: string[], tokens: string[], administrations: string[], subscribers: number, deliveries: Deliveries): Promise<ChildProcess[]> {
+  const plan = Array.from({ length: subscribers }, (_, i): [string, string, string] => [
     wsUrls[Math.floor(i / administrations.length) % wsUrls.length],
     administrations[i % administrations.length],
+    tokens[i],
   ]);
   const children: ChildProcess[] = [];
   const ready: Promise<void>[] = [];
@@ -152,7 +180,7 @@ async function startClients(wsUrls: string[], token: string, administrations: st
         });
       }),
     );
-    child.send({ type: 'start', token, connections: plan.slice(i, i + CONNECTIONS_PER_CLIENT_PROCESS) });
+    child.send({ type: 'start', connections: plan.slice(i, i + CONNECTIONS_PER_CLIENT_PROCESS) });
   }
   await Promise.all(ready);
   return children;
@@ -199,6 +227,7 @@ async function main(): Promise<void> {
   try {
     const { token, invoices } = await seed(`${other.base}/graphql`);
     const administrations = [...invoices.keys()];
+    const tokens = await subscriberTokens(database.url, api, administrations, Math.max(...SIZES));
     const administrationOf = new Map<string, string>();
     const sender = (base: string) => async (a: string) => {
       const { id } = (await gql<{ sendMessage: { id: string } }>(base, SEND, { t: { type: 'INVOICE', id: invoices.get(a) } }, token)).sendMessage;
@@ -219,7 +248,7 @@ async function main(): Promise<void> {
       const deliveries = new Deliveries(commits.committedAt);
       const before = rssBytes();
       const wsUrls = [url, `${other.base}/graphql`].slice(0, serving).map((u) => u.replace(/^http/, 'ws'));
-      const clients = await startClients(wsUrls, token, administrations, subscribers, deliveries);
+      const clients = await startClients(wsUrls, tokens, administrations, subscribers, deliveries);
       try {
         await new Promise((resolve) => setTimeout(resolve, 1000));
         const perConnection = (rssBytes() - before) / (subscribers / serving);

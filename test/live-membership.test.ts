@@ -1,4 +1,5 @@
 // Removing a member: the rules of removeMember, and the removed member's open subscriptions end with NOT_FOUND.
+import { Client } from 'pg';
 import { AdministrationDetailDocument, InvoicesDocument, PaymentUpdatedDocument, RegisterPaymentDocument, RemoveMemberDocument } from './generated/graphql';
 import { addMember, createTenants, signUp, type Tenants } from './support/actors';
 import { expectData, expectError } from './support/assertions';
@@ -83,6 +84,49 @@ describe('a removed member loses live events', () => {
       expect(removed.events).toEqual([]);
     } finally {
       await removed.close();
+    }
+  });
+});
+
+describe('a membership changed in the database itself', () => {
+  // The rechecks compare a version per administration that a trigger raises: an operator's SQL counts like the API.
+  async function sql(text: string, values: unknown[]): Promise<void> {
+    const db = new Client({ connectionString: server.databaseUrl });
+    await db.connect();
+    try {
+      await db.query(text, values);
+    } finally {
+      await db.end();
+    }
+  }
+
+  it('ends the subscription of a member deleted by SQL at the next event, and one re-added by SQL gets events again', async () => {
+    const extra = await signUp(server, 'operator-removed');
+    await addMember(server, t.owner, t.a, extra, 'VIEWER');
+    const removed = await subscribe(server.wsUrl, extra.token, PaymentUpdatedDocument, { administrationId: t.a });
+    const owner = await subscribe(server.wsUrl, t.owner.token, PaymentUpdatedDocument, { administrationId: t.a });
+    try {
+      const before = await pay('4.00');
+      await removed.waitFor((e) => e.paymentUpdated.id === before);
+
+      await sql('delete from memberships where administration_id = $1 and user_id = $2', [t.a, extra.id]);
+      const after = await pay('5.00');
+      await owner.waitFor((e) => e.paymentUpdated.id === after);
+      await waitForEnd(removed, RECHECK_MS + 2000);
+      expect(removed.events.map((e) => e.paymentUpdated.id)).toEqual([before]);
+      expect(removed.errors).toEqual(endedNotFound);
+
+      await sql(`insert into memberships (id, administration_id, user_id, role, created_at) values (gen_random_uuid(), $1, $2, 'VIEWER', now())`, [t.a, extra.id]);
+      const again = await subscribe(server.wsUrl, extra.token, PaymentUpdatedDocument, { administrationId: t.a });
+      try {
+        const later = await pay('6.00');
+        await again.waitFor((e) => e.paymentUpdated.id === later);
+        expect(again.errors).toEqual([]);
+      } finally {
+        await again.close();
+      }
+    } finally {
+      await Promise.all([removed.close(), owner.close()]);
     }
   });
 });

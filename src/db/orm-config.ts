@@ -19,7 +19,7 @@ export function ormConfig(clientUrl: string, overrides: Partial<Options> = {}): 
     allowGlobalContext: false,
     forceUtcTimezone: true,
     // Tables that are not entities: Agenda's own, and counters written with plain SQL.
-    schemaGenerator: { skipTables: ['agenda_jobs', 'agenda_logs', 'rate_limit_counters', 'portal_otp_codes', 'sms_messages', 'mikro_orm_migrations', 'test_clock'] },
+    schemaGenerator: { skipTables: ['agenda_jobs', 'agenda_logs', 'rate_limit_counters', 'portal_otp_codes', 'sms_messages', 'membership_versions', 'mikro_orm_migrations', 'test_clock'] },
     pool: { min: 0, max: 10 },
     debug: false,
     ...overrides,

@@ -14,6 +14,7 @@ import { Migration20261206Cases } from './Migration20261206Cases';
 import { Migration20261206PaymentPlanItems } from './Migration20261206PaymentPlanItems';
 import { Migration20261207PortalSessions } from './Migration20261207PortalSessions';
 import { Migration20261208OnlinePayments } from './Migration20261208OnlinePayments';
+import { Migration20261209MembershipVersions } from './Migration20261209MembershipVersions';
 
 export const migrationClasses: Record<MigrationName, MigrationObject['class']> = {
   Migration20261122Foundation,
@@ -29,4 +30,5 @@ export const migrationClasses: Record<MigrationName, MigrationObject['class']> =
   Migration20261206PaymentPlanItems,
   Migration20261207PortalSessions,
   Migration20261208OnlinePayments,
+  Migration20261209MembershipVersions,
 };

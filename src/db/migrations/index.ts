@@ -16,6 +16,7 @@ export const migrationNames = [
   'Migration20261206PaymentPlanItems',
   'Migration20261207PortalSessions',
   'Migration20261208OnlinePayments',
+  'Migration20261209MembershipVersions',
 ] as const;
 
 export type MigrationName = (typeof migrationNames)[number];
