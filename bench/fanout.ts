@@ -1,9 +1,10 @@
 // Fan-out benchmark of the live inbox: N graphql-ws clients (in client processes of their own, fanout-client.ts),
-// each a user of its own, subscribed to messageAdded across 100 administrations, N/100 each, on one API process. Messages are sent through
-// the API in one administration at a time, and in all of them at once. Prints per phase the latency from the commit
-// of the message's transaction (the moment the API sends COMMIT, seen through the query events of its database
-// driver) to its arrival at a client, the deliveries against the subscribers of that administration, the SQL statements each event costs
-// beyond its send (they must not grow with N), and the API process's memory per connection.
+// each a user of its own, subscribed to messageAdded across 100 administrations, N/100 each, on one API process.
+// Messages are sent through the API in one administration at a time, and in all of them at once. Prints per phase
+// the latency from the commit of the message's transaction (the moment the API sends COMMIT, seen through the query
+// events of its database driver) to its arrival at a client, the deliveries against the subscribers of that
+// administration, the SQL statements each event costs beyond its send (they must not grow with N), and the API
+// process's memory per connection.
 //
 // Needs a PostgreSQL: BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres).
 // Run with `npm run bench:fanout`; BENCH_SUBSCRIBERS=1000,10000 (default) sets the sizes, BENCH_SERVING=1,2 (default)
