@@ -18,12 +18,22 @@ export const PLACEHOLDERS = [
 export type Placeholder = (typeof PLACEHOLDERS)[number];
 export type PlaceholderValues = Partial<Record<Placeholder, string>>;
 
-const KNOWN = new Set<string>(PLACEHOLDERS);
 export const PLACEHOLDER_PATTERN = /\{\{\s*([^{}]*?)\s*\}\}/g;
+
+/** Each list of known placeholders as a set, made once: a reminder run checks its templates for every email. */
+const knownSets = new WeakMap<readonly string[], Set<string>>();
+function knownSet(known: readonly string[]): Set<string> {
+  let set = knownSets.get(known);
+  if (!set) {
+    set = new Set(known);
+    knownSets.set(known, set);
+  }
+  return set;
+}
 
 /** Refuses a template naming a placeholder we do not know, so a typo is caught when it is saved, not when it is sent. */
 export function assertKnownPlaceholders(template: string, field: string, known: readonly string[] = PLACEHOLDERS): void {
-  const set = known === PLACEHOLDERS ? KNOWN : new Set(known);
+  const set = knownSet(known);
   for (const [, name] of template.matchAll(PLACEHOLDER_PATTERN)) {
     if (!set.has(name)) {
       throw badInput(`Unknown placeholder {{${name}}} in ${field}; known are ${known.map((p) => `{{${p}}}`).join(', ')}`, field);
