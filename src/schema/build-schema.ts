@@ -1,9 +1,9 @@
 // Builds the executable GraphQL schema from the type-graphql resolvers.
-import { portalFieldGuard } from '../auth/portal-fields';
 import 'reflect-metadata';
 import { assertValidSchema, type GraphQLSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
 import { authChecker } from '../auth/auth-checker';
+import { portalFieldGuard } from '../auth/portal-fields';
 import { AdministrationResolver } from '../resolvers/administration/AdministrationResolver';
 import { MembershipResolver } from '../resolvers/administration/MembershipResolver';
 import { IdentityResolver } from '../resolvers/identity/IdentityResolver';

@@ -30,8 +30,7 @@ interface RunContext {
 interface Group {
   debtorId: string;
   step: PlannedRow;
-  invoiceIds: string[];
-  /** The selected rows of its invoices: what its email lists, and the debtor's name and address. */
+  /** The selected rows of its invoices: which they are, what its email lists, and the debtor's name and address. */
   rows: PlannedRow[];
 }
 
@@ -107,7 +106,7 @@ async function selectAndSend(ctx: RequestContext, em: EntityManager, runId: stri
     administrationId,
     now,
     today,
-    groups: caseGroups.map((g) => ({ debtorId: g.debtorId, invoiceIds: g.invoiceIds })),
+    groups: caseGroups.map((g) => ({ debtorId: g.debtorId, invoiceIds: g.rows.map((r) => r.invoice_id) })),
     // Linked below, with their step.
     linkInvoices: false,
   });
@@ -141,14 +140,14 @@ async function selectAndSend(ctx: RequestContext, em: EntityManager, runId: stri
       JSON.stringify(
         groups
           .flatMap((g, i) =>
-            g.invoiceIds.map((id) => ({
+            g.rows.map(({ invoice_id }) => ({
               id: newId(),
-              invoice_id: id,
+              invoice_id,
               key: g.step.key,
               action: g.step.action,
               days: g.step.days_after_due,
               message_id: messages[i].id,
-              case_id: caseOfInvoice.get(id) ?? null,
+              case_id: caseOfInvoice.get(invoice_id) ?? null,
             })),
           )
           // In invoice order: the unique index, the foreign key's and the invoices' are walked page by page. The ids
@@ -177,8 +176,7 @@ function groupByDebtorAndStep(rows: PlannedRow[]): Group[] {
   const groups = new Map<string, Group>();
   for (const row of rows) {
     const key = `${row.debtor_id}:${row.key}`;
-    const group = groups.get(key) ?? { debtorId: row.debtor_id, step: row, invoiceIds: [], rows: [] };
-    group.invoiceIds.push(row.invoice_id);
+    const group = groups.get(key) ?? { debtorId: row.debtor_id, step: row, rows: [] };
     group.rows.push(row);
     groups.set(key, group);
   }
@@ -217,7 +215,7 @@ async function writeReminderMessages(
     });
     const address = debtor.debtor_email?.trim() ?? '';
     const emailable = isEmailAddress(address);
-    const caseId = caseOfInvoice.get(group.invoiceIds[0]);
+    const caseId = caseOfInvoice.get(group.rows[0].invoice_id);
     return {
       threadToken: rendered.token,
       targetType: caseId ? TargetType.CASE : TargetType.DEBTOR,
