@@ -37,8 +37,8 @@ export const IN_ACTIVE_PLAN_SQL =
   `((i.payment_plan_id is not null and (select p.status = 'ACTIVE' from payment_plans p where p.id = i.payment_plan_id) is true)` +
   ` or (i.case_id is not null and (select c.status = 'PAYMENT_PLAN' from cases c where c.id = i.case_id) is true))`;
 export const IN_BREACHED_PLAN_SQL =
-  `(exists (select 1 from payment_plans p where p.id = i.payment_plan_id and p.status = 'BREACHED')` +
-  ` or exists (select 1 from cases c join payment_plans p on p.id = c.payment_plan_id where c.id = i.case_id and c.status <> 'CLOSED' and p.status = 'BREACHED'))`;
+  `((i.payment_plan_id is not null and (select p.status = 'BREACHED' from payment_plans p where p.id = i.payment_plan_id) is true)` +
+  ` or (i.case_id is not null and (select c.status <> 'CLOSED' and p.status = 'BREACHED' from cases c join payment_plans p on p.id = c.payment_plan_id where c.id = i.case_id) is true))`;
 
 /** The phase of `i` as one CASE expression, arms in precedence order; a step's phase is the key of the step it reached. */
 const PHASE_ARMS: readonly { key: string | null; sql: string }[] = [
