@@ -11,7 +11,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
-import { ROOT, peakRssMb, scratchDatabase, serverEnv, startServer } from './support';
+import { ROOT, machineCpuSeconds, peakRssMb, scratchDatabase, serverEnv, startServer } from './support';
 
 // The server's own default flow and selecting query, from its build (benches compile apart from src/).
 interface StepSpec { key: string; name: string; daysAfterDue: number; action: string; appliesTo: string; subject: string; body: string }
@@ -153,11 +153,15 @@ async function main(): Promise<void> {
     const rssBefore = selfPeakRssMb();
     const since = new Date();
     const started = Date.now();
+    const cpuBefore = machineCpuSeconds();
+    const ownCpuBefore = process.cpuUsage();
     const count = await startDueDailyRuns(createJobContext(runtime.app, runtime.orm));
     await executeRuns(db, runtime, since);
     const first = await totals(db, since);
+    const cpu = machineCpuSeconds() - cpuBefore;
+    const ownCpu = process.cpuUsage(ownCpuBefore);
     console.log(
-      `daily run: ${((Date.now() - started) / 1000).toFixed(1)} s for ${count} administrations (${first.failed} failed): ` +
+      `daily run: ${((Date.now() - started) / 1000).toFixed(1)} s (${cpu.toFixed(1)} CPU seconds of the machine, ${((ownCpu.user + ownCpu.system) / 1e6).toFixed(1)} of them this process's) for ${count} administrations (${first.failed} failed): ` +
         `${first.selected} invoices selected, ${first.messages} emails queued, ${first.cases} cases opened; longest run ${first.longest.toFixed(2)} s`,
     );
 

@@ -31,6 +31,17 @@ export function peakRssMb(pid: number): number {
   return Number(/VmHWM:\s+(\d+) kB/.exec(status)![1]) / 1024;
 }
 
+/**
+ * CPU seconds the whole machine has spent (user and system, every process: the database's backends as well as
+ * ours), from /proc/stat. A figure of work done that the other tenants of a shared machine disturb less than wall time.
+ */
+export function machineCpuSeconds(): number {
+  const [, ...fields] = fs.readFileSync('/proc/stat', 'utf8').split('\n', 1)[0].trim().split(/\s+/);
+  // user, nice, system, idle, iowait, irq, softirq, steal: all but idle, iowait and steal are work; ticks of 1/100 s.
+  const [user, nice, system, , , irq, softirq] = fields.map(Number);
+  return (user + nice + system + irq + softirq) / 100;
+}
+
 /** A fresh database on the bench PostgreSQL; drop() removes it. */
 export async function scratchDatabase(label: string): Promise<{ url: string; drop(): Promise<void> }> {
   const name = `credit_bench_${label}_${process.pid}`;

@@ -67,7 +67,9 @@ export class Message {
   @PrimaryKey({ type: 'uuid' })
   id: string = newId();
 
-  @ManyToOne(() => Administration, { deleteRule: 'cascade' })
+  // No constraint of its own: the debtor and the thread are the administration's and cascade (see
+  // Migration20261210ReminderWriteCosts).
+  @ManyToOne(() => Administration, { createForeignKeyConstraint: false })
   administration!: Rel<Administration>;
 
   /** The conversation it belongs to; replies find it by the thread's token. */

@@ -13,7 +13,8 @@ export class ReminderSend {
   @PrimaryKey({ type: 'uuid' })
   id: string = newId();
 
-  @ManyToOne(() => Administration, { deleteRule: 'cascade' })
+  // No constraint of its own: the invoice is the administration's and cascades (Migration20261210ReminderWriteCosts).
+  @ManyToOne(() => Administration, { createForeignKeyConstraint: false })
   administration!: Rel<Administration>;
 
   @ManyToOne(() => Invoice, { deleteRule: 'cascade' })

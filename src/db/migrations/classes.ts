@@ -15,6 +15,7 @@ import { Migration20261206PaymentPlanItems } from './Migration20261206PaymentPla
 import { Migration20261207PortalSessions } from './Migration20261207PortalSessions';
 import { Migration20261208OnlinePayments } from './Migration20261208OnlinePayments';
 import { Migration20261209MembershipVersions } from './Migration20261209MembershipVersions';
+import { Migration20261210ReminderWriteCosts } from './Migration20261210ReminderWriteCosts';
 
 export const migrationClasses: Record<MigrationName, MigrationObject['class']> = {
   Migration20261122Foundation,
@@ -31,4 +32,5 @@ export const migrationClasses: Record<MigrationName, MigrationObject['class']> =
   Migration20261207PortalSessions,
   Migration20261208OnlinePayments,
   Migration20261209MembershipVersions,
+  Migration20261210ReminderWriteCosts,
 };

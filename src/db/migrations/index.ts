@@ -17,6 +17,7 @@ export const migrationNames = [
   'Migration20261207PortalSessions',
   'Migration20261208OnlinePayments',
   'Migration20261209MembershipVersions',
+  'Migration20261210ReminderWriteCosts',
 ] as const;
 
 export type MigrationName = (typeof migrationNames)[number];

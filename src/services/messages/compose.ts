@@ -23,12 +23,15 @@ export interface Composition {
 }
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-export const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => ESCAPES[c]);
+const NEEDS_ESCAPING = /[&<>"']/;
+// Most text has nothing to escape: it is returned as it is, without a pass that replaces nothing.
+export const escapeHtml = (text: string) => (NEEDS_ESCAPING.test(text) ? text.replace(/[&<>"']/g, (c) => ESCAPES[c]) : text);
 
 const URL_PATTERN = /https?:\/\/[^\s<>"']+[^\s<>"'.,;:!?)]/g;
 
 /** One line of text as HTML: everything escaped, web addresses made into links. */
 function lineToHtml(line: string): string {
+  if (!line.includes('http')) return escapeHtml(line);
   let html = '';
   let at = 0;
   for (const match of line.matchAll(URL_PATTERN)) {
@@ -50,7 +53,7 @@ function textToHtml(text: string): string {
 }
 
 export function normalizeNewlines(text: string): string {
-  return text.replace(/\r\n?/g, '\n');
+  return text.includes('\r') ? text.replace(/\r\n?/g, '\n') : text;
 }
 
 function withBlocks(body: string, blocks: Composition['blocks'], html: boolean): string {
@@ -61,12 +64,19 @@ function withBlocks(body: string, blocks: Composition['blocks'], html: boolean):
   return out;
 }
 
+/** The last signature made into HTML: a reminder run composes thousands of emails with its administration's one. */
+let lastSignature = { text: '', html: '' };
+function signatureToHtml(signature: string): string {
+  if (lastSignature.text !== signature) lastSignature = { text: signature, html: textToHtml(signature) };
+  return lastSignature.html;
+}
+
 export function composeEmail(c: Composition): RenderedEmail {
   const marked = [normalizeNewlines(c.body).trim(), c.notice?.trim()].filter(Boolean).join('\n\n');
   const body = withBlocks(marked, c.blocks, false);
   const signature = c.signature ? normalizeNewlines(c.signature).trim() : '';
   const text = signature ? `${body}\n\n${signature}\n` : `${body}\n`;
-  const signatureHtml = signature ? `\n<div class="signature">${textToHtml(signature)}</div>` : '';
+  const signatureHtml = signature ? `\n<div class="signature">${signatureToHtml(signature)}</div>` : '';
   const html =
     `<!doctype html>\n<html><head><meta charset="utf-8"><title>${escapeHtml(c.subject)}</title></head>\n` +
     `<body style="font-family: Arial, Helvetica, sans-serif; font-size: 14px; line-height: 1.5">\n${withBlocks(textToHtml(marked), c.blocks, true)}${signatureHtml}\n</body></html>\n`;

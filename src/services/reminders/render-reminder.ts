@@ -20,7 +20,8 @@ export interface ReminderDraft {
   step: { key: string; action: ReminderAction; subject: string; body: string };
   administrationName: string;
   signature: string | null;
-  debtor: { id: string; name: string; portalLinkNonce: string };
+  /** The debtor, with their link into the customer portal. */
+  debtor: { name: string; portalUrl: string };
   invoices: ReminderInvoice[];
   /** The 14-day letter's deadline (that step only). */
   letterDeadline: string | null;
@@ -66,7 +67,7 @@ export function renderReminder(ctx: RequestContext, draft: ReminderDraft): Rende
     'invoices.table': `\n\n${TABLE_MARK}\n\n`,
     'invoices.total': perCurrency(draft.invoices, (cents) => cents),
     'invoices.count': String(draft.invoices.length),
-    'portal.url': ctx.portalLinks.urlOf(draft.debtor.id, draft.debtor.portalLinkNonce),
+    'portal.url': draft.debtor.portalUrl,
     'letter.deadline': draft.letterDeadline ?? '',
     'collection.costs': perCurrency(draft.invoices, statutoryCollectionCosts),
   };

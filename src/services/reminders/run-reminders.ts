@@ -197,6 +197,16 @@ async function writeReminderMessages(
     admin.administrationId,
   ]);
   const stepByKey = new Map(steps.map((s) => [s.key, s]));
+  // A debtor reached by several steps at once gets as many emails: their link is signed once.
+  const portalUrls = new Map<string, string>();
+  const portalUrlOf = (debtorId: string, nonce: string) => {
+    let url = portalUrls.get(debtorId);
+    if (url === undefined) {
+      url = ctx.portalLinks.urlOf(debtorId, nonce);
+      portalUrls.set(debtorId, url);
+    }
+    return url;
+  };
   // The amounts are those the selection read: an email lists the invoices as they stood when the run chose them.
   const drafts: NewMessage[] = groups.map((group) => {
     const debtor = group.rows[0];
@@ -209,7 +219,7 @@ async function writeReminderMessages(
       step: { key: group.step.key, action, subject: step.subject, body: step.body },
       administrationName: admin.name,
       signature: admin.signature,
-      debtor: { id: group.debtorId, name: debtor.debtor_name, portalLinkNonce: debtor.portal_link_nonce },
+      debtor: { name: debtor.debtor_name, portalUrl: portalUrlOf(group.debtorId, debtor.portal_link_nonce) },
       invoices: listed,
       letterDeadline: action === ReminderAction.FOURTEEN_DAY_LETTER ? letterDeadline : null,
     });
