@@ -1,8 +1,8 @@
 // Fan-out benchmark of the live inbox: N graphql-ws clients (in client processes of their own, fanout-client.ts),
 // each a user of its own, subscribed to messageAdded across 100 administrations, N/100 each, on one API process.
-// Messages are sent through the API in one administration at a time, and in all of them at once. Prints per phase
-// the latency from the commit of the message's transaction (the moment the API sends COMMIT, seen through the query
-// events of its database driver) to its arrival at a client, the deliveries against the subscribers of that
+// Messages are sent through the API (by a sender process, fanout-sender.ts) in one administration at a time, and in
+// all of them at once. Prints per phase the latency from the commit of the message's transaction (when its NOTIFY
+// reaches a process that only listens, fanout-commits.ts) to its arrival at a client, the deliveries against the subscribers of that
 // administration, the SQL statements each event costs beyond its send (they must not grow with N), and the API
 // process's memory per connection.
 //
@@ -18,6 +18,7 @@ import path from 'node:path';
 import { Client } from 'pg';
 import { ROOT, gql, percentile, scratchDatabase, serverEnv, startServer, tenant } from './support';
 import type { ClientReport } from './fanout-client';
+import type { SenderReply, SenderRequest } from './fanout-sender';
 
 const ADMINISTRATIONS = 100;
 const SIZES = (process.env.BENCH_SUBSCRIBERS ?? '1000,10000').split(',').map(Number);
@@ -216,7 +217,31 @@ async function startProfile(): Promise<{ stop(name: string): Promise<void> } | n
 }
 
 /** A phase's messages, sent through `send`; returns their ids once every subscriber has each. */
-type Phase = [label: string, sentThrough: 'this' | 'other', run: (send: (a: string) => Promise<string>) => Promise<string[]>];
+type Send = (administrations: string[]) => Promise<string[]>;
+type Phase = [label: string, sentThrough: 'this' | 'other', run: (send: Send) => Promise<string[]>];
+
+/** The sender process (fanout-sender.ts): `send(url)` posts one message per administration, all at once, and returns their ids. */
+function startSender(token: string, invoices: Map<string, string>): { send(url: string): Send; child: ChildProcess } {
+  const child = fork(path.join(__dirname, 'fanout-sender.js'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const waiting = new Map<number, { resolve(ids: string[]): void; reject(error: Error): void }>();
+  child.on('message', (reply: SenderReply) => {
+    const waiter = waiting.get(reply.id)!;
+    waiting.delete(reply.id);
+    if (reply.type === 'sent') waiter.resolve(reply.messageIds);
+    else waiter.reject(new Error(`sender: ${reply.error}`));
+  });
+  let nextId = 0;
+  return {
+    child,
+    send: (url) => (administrations) =>
+      new Promise((resolve, reject) => {
+        const id = (nextId += 1);
+        waiting.set(id, { resolve, reject });
+        const request: SenderRequest = { type: 'send', id, url, token, query: SEND, invoiceIds: administrations.map((a) => invoices.get(a)!) };
+        child.send(request);
+      }),
+  };
+}
 
 async function main(): Promise<void> {
   const database = await scratchDatabase('fanout');
@@ -227,27 +252,34 @@ async function main(): Promise<void> {
   const commits = await watchCommits(database.url);
   const api = await startApi(env);
   const url = api.url!;
-  const knex = api.orm.em.getConnection().getKnex();
+  // The pool's statements and the live reads' (db/live-reads.ts), which run on connections of their own.
+  const { liveConnectionOf } = (await import(path.join(ROOT, 'dist', 'db', 'live-reads.js'))) as { liveConnectionOf(em: unknown): { getKnex(): Knex } };
+  const knexes = [api.orm.em.getConnection().getKnex(), liveConnectionOf(api.orm.em).getKnex()];
   let statements = 0;
   const count = () => (statements += 1);
-  knex.on('query', count);
+  for (const knex of knexes) knex.on('query', count);
+  let sender: ReturnType<typeof startSender> | null = null;
   try {
     const { token, invoices } = await seed(`${other.base}/graphql`);
     const administrations = [...invoices.keys()];
     const tokens = await subscriberTokens(database.url, api, administrations, Math.max(...SIZES));
     const administrationOf = new Map<string, string>();
-    const sender = (base: string) => async (a: string) => {
-      const { id } = (await gql<{ sendMessage: { id: string } }>(base, SEND, { t: { type: 'INVOICE', id: invoices.get(a) } }, token)).sendMessage;
-      administrationOf.set(id, a);
-      return id;
+    sender = startSender(token, invoices);
+    const through = (base: string): Send => {
+      const send = sender!.send(base);
+      return async (as) => {
+        const ids = await send(as);
+        ids.forEach((id, i) => administrationOf.set(id, as[i]));
+        return ids;
+      };
     };
-    const sendHere = sender(url);
-    const sendThere = sender(`${other.base}/graphql`);
+    const sendHere = through(url);
+    const sendThere = through(`${other.base}/graphql`);
 
     // What a send costs this process with nobody listening: subtracted from its phases, leaving what the event costs.
-    for (let i = 0; i < 5; i += 1) await sendHere(administrations[0]);
+    for (let i = 0; i < 5; i += 1) await sendHere([administrations[0]]);
     statements = 0;
-    for (let i = 0; i < 10; i += 1) await sendHere(administrations[0]);
+    for (let i = 0; i < 10; i += 1) await sendHere([administrations[0]]);
     const perSend = statements / 10;
     console.log(`fan-out over ${ADMINISTRATIONS} administrations; a send costs ${perSend.toFixed(1)} SQL statements with no subscribers`);
 
@@ -262,13 +294,13 @@ async function main(): Promise<void> {
         const perConnection = { rss: (after.rss - before.rss) / (subscribers / serving), heap: (after.heap - before.heap) / (subscribers / serving) };
         const each = subscribers / ADMINISTRATIONS;
         // Warm-up: the first events compile and fill caches.
-        const warm = await Promise.all(administrations.map(sendHere));
+        const warm = await sendHere(administrations);
         await deliveries.waitFor(warm, each);
 
         const oneAfterAnother: Phase[2] = async (send) => {
           const sent: string[] = [];
           for (let i = 0; i < ONE_ADMINISTRATION_MESSAGES; i += 1) {
-            sent.push(await send(administrations[i % 7]));
+            sent.push(...(await send([administrations[i % 7]])));
             await deliveries.waitFor(sent.slice(-1), each);
           }
           return sent;
@@ -276,7 +308,7 @@ async function main(): Promise<void> {
         const allAtOnce: Phase[2] = async (send) => {
           const sent: string[] = [];
           for (let round = 0; round < ALL_ADMINISTRATIONS_ROUNDS; round += 1) {
-            const burst = await Promise.all(administrations.map(send));
+            const burst = await send(administrations);
             await deliveries.waitFor(burst, each);
             sent.push(...burst);
           }
@@ -323,8 +355,9 @@ async function main(): Promise<void> {
       }
     }
   } finally {
-    knex.off('query', count);
+    for (const knex of knexes) knex.off('query', count);
     commits.child.disconnect();
+    sender?.child.disconnect();
     await api.stop();
     await other.stop();
     await database.drop();

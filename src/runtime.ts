@@ -12,6 +12,7 @@ import { openDatabase, type Database } from './db/database';
 import { seedDemo, type DemoLogin } from './db/seed';
 import { getSchema } from './schema/build-schema';
 import { startEventListener } from './schema/pubsub';
+import { openLiveReads } from './db/live-reads';
 import { createHttpServer, GRAPHQL_PATH, type HttpServer } from './server/app';
 import { createAgenda, type Agenda } from './jobs/agenda';
 import { defineJobs, scheduleRecurringJobs } from './jobs';
@@ -63,10 +64,15 @@ async function startWorker(app: AppServices, db: Database, name: string): Promis
 /** The API: GraphQL over HTTP and WebSocket, fed with live events by this process's LISTEN connection; not listening yet. */
 async function prepareApi(app: AppServices, db: Database): Promise<{ http: HttpServer; stops: Stop[] }> {
   const events = await startEventListener(db.url, app.logger);
+  const liveReads = await openLiveReads(db.orm).catch(async (error: unknown) => {
+    await events.stop();
+    throw error;
+  });
   try {
     const http = await createHttpServer(app, db.orm, await getSchema(), { events: () => events.isUp() });
-    return { http, stops: [() => events.stop(), () => http.stop()] };
+    return { http, stops: [() => liveReads.close(), () => events.stop(), () => http.stop()] };
   } catch (error) {
+    await liveReads.close();
     await events.stop();
     throw error;
   }

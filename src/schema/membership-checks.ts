@@ -1,7 +1,8 @@
 // Membership rechecks of live subscriptions, batched and versioned: an event that reaches every subscriber of an
 // administration costs one small query for all of them, however many different users they are.
 import DataLoader from 'dataloader';
-import { connectionOf, type RequestContext } from '../context';
+import { rootEmOf, type RequestContext } from '../context';
+import { liveConnectionOf } from '../db/live-reads';
 import type { Role } from '../entities/Membership';
 
 type Connection = ReturnType<RequestContext['em']['getConnection']>;
@@ -81,5 +82,5 @@ function batcherFor(connection: Connection): DataLoader<string, Role | null> {
 /** The caller's current role in the administration (null: not a member), as the tables say now. */
 export function currentRole(ctx: RequestContext, administrationId: string): Promise<Role | null> {
   if (!ctx.userId) return Promise.resolve(null);
-  return batcherFor(connectionOf(ctx).connection).load(`${administrationId}:${ctx.userId}`);
+  return batcherFor(liveConnectionOf(rootEmOf(ctx))).load(`${administrationId}:${ctx.userId}`);
 }

@@ -2,6 +2,7 @@
 import DataLoader from 'dataloader';
 import type { RequestContext } from '../../context';
 import { rootEmOf, tenantEm } from '../../context';
+import { forkForLiveReads } from '../../db/live-reads';
 import { Administration } from '../../entities/Administration';
 import { Debtor } from '../../entities/Debtor';
 import { Document } from '../../entities/Document';
@@ -232,7 +233,8 @@ export function shareEventLoaders(ctx: RequestContext, event: object): void {
   let loaders = byEvent.get(event);
   if (!loaders) {
     // Its own entity manager, forked from the process's root: not the subscriber's, which need not exist yet.
-    const shared: RequestContext = Object.assign(Object.create(ctx) as RequestContext, { em: rootEmOf(ctx).fork() });
+    // Its reads go through the live events' own connections: they wait for no request's transaction.
+    const shared: RequestContext = Object.assign(Object.create(ctx) as RequestContext, { em: forkForLiveReads(rootEmOf(ctx)) });
     loaders = createLoaders(shared);
     byEvent.set(event, loaders);
   }

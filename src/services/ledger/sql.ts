@@ -1,11 +1,13 @@
-// Native SQL through the ORM's connection, inside the entity manager's transaction when it has one.
+// Native SQL through the ORM's connection, inside the entity manager's transaction when it has one (or through the
+// live events' own connections, for an entity manager made for them: db/live-reads.ts).
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Knex } from '@mikro-orm/knex';
+import { connectionFor } from '../../db/live-reads';
 
 export type Row = Record<string, unknown>;
 
 export function execute<T = Row>(em: EntityManager, query: string | Knex.QueryBuilder | Knex.Raw, params: unknown[] = []): Promise<T[]> {
-  return em.getConnection().execute<T[]>(query as string, params, 'all', em.getTransactionContext());
+  return connectionFor(em).execute<T[]>(query as string, params, 'all', em.getTransactionContext());
 }
 
 /**
