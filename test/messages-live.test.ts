@@ -156,4 +156,31 @@ describe('across processes', () => {
       await closeAll([added, updated]);
     }
   }, 60_000);
+
+  it("delivers an event while requests hold every connection of the serving process's pool (its reads have their own)", async () => {
+    const added = await subscribe(server.wsUrl, t.viewer.token, MessageAddedDocument, { administrationId: t.a });
+    const orm = server.runtime.orm;
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let holding = 0;
+    // As a burst of sends would: each a transaction on one of the pool's connections, for as long as it takes.
+    const holds = Array.from({ length: orm.config.get('pool')!.max! }, () =>
+      orm.em.fork().transactional(async (em) => {
+        await em.getConnection().execute('select 1', [], 'all', em.getTransactionContext());
+        holding += 1;
+        await released;
+      }),
+    );
+    try {
+      while (holding < holds.length) await new Promise((resolve) => setTimeout(resolve, 10));
+      const sent = expectData(await api.gql(SendMessageDocument, { input: { target: target(ids['INV-1']), subject: 'While busy', body: 'x' } }, { token: t.member.token })).sendMessage;
+      expect((await added.waitFor((e) => e.messageAdded.id === sent.id)).messageAdded).toMatchObject({ subject: 'While busy', debtor: { name: 'Jansen BV' } });
+      expect(holding).toBe(holds.length);
+      expect(added.errors).toEqual([]);
+    } finally {
+      release();
+      await Promise.all(holds);
+      await closeAll([added]);
+    }
+  }, 60_000);
 });

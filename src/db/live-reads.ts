@@ -17,10 +17,20 @@ const liveConnections = new WeakMap<Driver, Connection>();
 /** Entity managers whose plain SQL goes through their ORM's live connections (sql.ts `execute`). */
 const liveEms = new WeakSet<EntityManager>();
 
+/**
+ * The ORM's own connection settings with a pool of LIVE_POOL's size. (Passing the pool as the connection's
+ * driverOptions would merge it into the ORM's configured pool object, shrinking the main pool too.)
+ */
+class LiveConnection extends PostgreSqlConnection {
+  protected override getKnexOptions(type: string): ReturnType<PostgreSqlConnection['getKnexOptions']> {
+    return { ...super.getKnexOptions(type), pool: { ...LIVE_POOL } };
+  }
+}
+
 /** Opens the live connections of an API process's ORM; close() before the ORM closes. */
 export async function openLiveReads(orm: MikroORM): Promise<{ close(): Promise<void> }> {
   const em = orm.em as EntityManager;
-  const connection = new PostgreSqlConnection(orm.config, { driverOptions: { pool: LIVE_POOL } }, 'read');
+  const connection = new LiveConnection(orm.config, undefined, 'read');
   await connection.connect();
   liveConnections.set(em.getDriver(), connection);
   return {
