@@ -199,6 +199,10 @@ const memory = (): { rss: number; heap: number } => {
   return { rss: usage.rss, heap: usage.heapUsed + usage.external };
 };
 
+/** The RSS per connection, or why there is none: after a larger configuration the RSS can fall while connections open. */
+const rssPerConnection = (bytes: number) =>
+  bytes >= 0 ? `${(bytes / 1024).toFixed(1)} KB RSS` : 'RSS not measurable here (it fell: pages of the previous configuration went back)';
+
 /** BENCH_CPU_PROF=1: profiles this process until stop(name), written to profiles/<name>.cpuprofile. */
 async function startProfile(): Promise<{ stop(name: string): Promise<void> } | null> {
   if (process.env.BENCH_CPU_PROF !== '1') return null;
@@ -319,7 +323,7 @@ async function main(): Promise<void> {
           [`all administrations (${ALL_ADMINISTRATIONS_ROUNDS} rounds of ${ADMINISTRATIONS} sent at once), sent through the first API process`, 'this', allAtOnce],
           [`all administrations (${ALL_ADMINISTRATIONS_ROUNDS} rounds of ${ADMINISTRATIONS} sent at once), sent through the second API process`, 'other', allAtOnce],
         ];
-        console.log(`\n${subscribers} subscribers on ${serving} serving API process${serving > 1 ? 'es' : ''} (${each} per administration, ${clients.length} client processes); API memory per connection ${(perConnection.rss / 1024).toFixed(1)} KB RSS, ${(perConnection.heap / 1024).toFixed(1)} KB heap (goal <= ${GOAL_BYTES_PER_CONNECTION / 1024} KB)`);
+        console.log(`\n${subscribers} subscribers on ${serving} serving API process${serving > 1 ? 'es' : ''} (${each} per administration, ${clients.length} client processes); API memory per connection ${rssPerConnection(perConnection.rss)}, ${(perConnection.heap / 1024).toFixed(1)} KB heap (goal <= ${GOAL_BYTES_PER_CONNECTION / 1024} KB)`);
         for (const [index, [label, through, run]] of phases.entries()) {
           statements = 0;
           const profiling = await startProfile();

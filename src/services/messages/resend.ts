@@ -35,7 +35,7 @@ export async function resendMessage(ctx: RequestContext, administrationId: strin
       targetId: original.targetId,
       debtor: original.debtor,
       invoice: original.invoice,
-      sender: sender.user,
+      sender: sender.user.id,
       to,
       cc: original.cc,
       bcc: original.bcc,

@@ -4,13 +4,12 @@ import { randomBytesPooled } from '../../domain/random-pool';
 import type { RequestContext } from '../../context';
 import { tenantEm } from '../../context';
 import { isEmailAddress } from '../../domain/email-address';
-import { type Administration } from '../../entities/Administration';
-import { AdministrationSettings, type SensitiveAttachmentsPolicy } from '../../entities/AdministrationSettings';
+import { type SensitiveAttachmentsPolicy } from '../../entities/AdministrationSettings';
 import { type Message, MessageStatus, type RenderedEmail, type TargetType } from '../../entities/Message';
-import { User } from '../../entities/User';
 import type { FileUpload } from '../../domain/files';
 import { storageFor } from '../../integrations/storage/storage';
-import { badInput, unauthenticated } from '../../schema/errors';
+import { badInput, notFound, unauthenticated } from '../../schema/errors';
+import { execute } from '../ledger/sql';
 import { attachesSensitive, removeFiles, sensitiveDocumentsOf, storeUploads, type AttachmentFile } from './attachments';
 import { composeEmail } from './compose';
 import { completeContent, type Content, type ContentInput } from './content';
@@ -23,21 +22,40 @@ export const MAX_BULK_TARGETS = 1000;
 
 /** Who sends, from which administration, with which signature: the same for every message of a request. */
 export interface Sender {
-  user: User;
-  administration: Administration;
+  user: { id: string; name: string };
+  administration: { id: string; name: string };
   signature: string | null;
   sensitiveAttachments: SensitiveAttachmentsPolicy;
 }
 
+interface SenderRow {
+  user_id: string | null;
+  user_name: string | null;
+  administration_id: string;
+  administration_name: string;
+  email_signature: string | null;
+  sensitive_attachments: SensitiveAttachmentsPolicy;
+}
+
+/** The calling user with the administration and its settings, in one statement (every send reads it). */
 export async function senderOf(ctx: RequestContext, administrationId: string): Promise<Sender> {
   if (!ctx.userId) throw unauthenticated();
-  const em = tenantEm(ctx, administrationId);
-  // The settings with their administration in one statement (joined).
-  const [user, settings] = await Promise.all([
-    em.findOneOrFail(User, { id: ctx.userId }),
-    em.findOneOrFail(AdministrationSettings, { administration: administrationId }, { populate: ['administration'], strategy: 'joined' }),
-  ]);
-  return { user, administration: settings.administration, signature: settings.emailSignature, sensitiveAttachments: settings.sensitiveAttachments };
+  const [row] = await execute<SenderRow>(
+    ctx.em,
+    `select u.id as user_id, u.name as user_name, a.id as administration_id, a.name as administration_name, s.email_signature, s.sensitive_attachments
+       from administration_settings s join administrations a on a.id = s.administration_id left join users u on u.id = ?
+      where s.administration_id = ?`,
+    [ctx.userId, administrationId],
+  );
+  if (!row) throw notFound('Administration not found');
+  // A token of a user deleted since it was signed.
+  if (!row.user_id || row.user_name === null) throw unauthenticated();
+  return {
+    user: { id: row.user_id, name: row.user_name },
+    administration: { id: row.administration_id, name: row.administration_name },
+    signature: row.email_signature,
+    sensitiveAttachments: row.sensitive_attachments,
+  };
 }
 
 /** A new thread's token: 128 random bits in hex, the part after `reply+` of the Reply-To address. */
