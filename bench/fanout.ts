@@ -199,9 +199,9 @@ const memory = (): { rss: number; heap: number } => {
   return { rss: usage.rss, heap: usage.heapUsed + usage.external };
 };
 
-/** The RSS per connection, or why there is none: after a larger configuration the RSS can fall while connections open. */
+/** The RSS per connection, or why there is none: the RSS can fall while the connections open (freed pages going back). */
 const rssPerConnection = (bytes: number) =>
-  bytes >= 0 ? `${(bytes / 1024).toFixed(1)} KB RSS` : 'RSS not measurable here (it fell: pages of the previous configuration went back)';
+  bytes >= 0 ? `${(bytes / 1024).toFixed(1)} KB RSS` : 'RSS not measurable here (it fell while they opened: memory freed since the previous measurement went back to the system)';
 
 /** BENCH_CPU_PROF=1: profiles this process until stop(name), written to profiles/<name>.cpuprofile. */
 async function startProfile(): Promise<{ stop(name: string): Promise<void> } | null> {
