@@ -41,45 +41,6 @@ export function assertKnownPlaceholders(template: string, field: string, known: 
   }
 }
 
-/** A template split once into its text and its placeholders: text, name, text, name, ..., text. */
-interface ParsedTemplate {
-  texts: string[];
-  names: string[];
-}
-
-/**
- * Parsed templates by field, list of known placeholders and text. A reminder run fills the same few templates for
- * thousands of emails; each is checked and split once. Bounded: a process that saw too many different ones forgets them.
- */
-const parsedTemplates = new Map<string, ParsedTemplate>();
-const PARSED_TEMPLATES_KEPT = 1000;
-const knownIds = new WeakMap<readonly string[], number>();
-let knownListCount = 0;
-
-function parsed(template: string, field: string, known: readonly string[]): ParsedTemplate {
-  let knownId = knownIds.get(known);
-  if (knownId === undefined) {
-    knownId = (knownListCount += 1);
-    knownIds.set(known, knownId);
-  }
-  const key = `${knownId}\n${field}\n${template}`;
-  let result = parsedTemplates.get(key);
-  if (!result) {
-    assertKnownPlaceholders(template, field, known);
-    result = { texts: [], names: [] };
-    let at = 0;
-    for (const match of template.matchAll(PLACEHOLDER_PATTERN)) {
-      result.texts.push(template.slice(at, match.index));
-      result.names.push(match[1]);
-      at = match.index + match[0].length;
-    }
-    result.texts.push(template.slice(at));
-    if (parsedTemplates.size >= PARSED_TEMPLATES_KEPT) parsedTemplates.clear();
-    parsedTemplates.set(key, result);
-  }
-  return result;
-}
-
 /**
  * Fills in the placeholders as plain text. The HTML part is made from this text by escaping all of it, so
  * a value such as a debtor named `<b>Jansen & Zn</b>` shows literally there too. A placeholder without a
@@ -91,14 +52,11 @@ export function fillPlaceholders(
   field: string,
   known: readonly string[] = PLACEHOLDERS,
 ): string {
-  const { texts, names } = parsed(template, field, known);
-  let filled = texts[0];
-  for (let i = 0; i < names.length; i += 1) {
-    const name = names[i];
+  assertKnownPlaceholders(template, field, known);
+  return template.replace(PLACEHOLDER_PATTERN, (_match, name: string) => {
     const value = values[name];
     const about = name.split('.')[0];
     if (value === undefined) throw badInput(`{{${name}}} in ${field} needs a message about ${/^[aeiou]/.test(about) ? 'an' : 'a'} ${about}`, field);
-    filled += value + texts[i + 1];
-  }
-  return filled;
+    return value;
+  });
 }
