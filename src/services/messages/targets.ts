@@ -10,7 +10,7 @@ import { TargetType } from '../../entities/Message';
 import { centsToDecimal } from '../../domain/money';
 import { notFound } from '../../schema/errors';
 import { readRows } from '../lists/read-rows';
-import { execute, knex } from '../ledger/sql';
+import { execute, knex, type Row } from '../ledger/sql';
 import { todayOf } from '../ledger/today';
 import { balanceOf, costsOwed, loadCaseFacts } from '../cases/case-balance';
 import type { PlaceholderValues } from './placeholders';
@@ -50,10 +50,17 @@ async function rowsOf<T extends object>(ctx: RequestContext, entity: EntityClass
 
 const LOADERS: Partial<Record<TargetType, TargetLoader>> = {
   async [TargetType.INVOICE](ctx, administrationId, ids) {
-    const invoices = await rowsOf(ctx, Invoice, 'invoices', administrationId, ids);
-    const debtors = new Map(
-      (await rowsOf(ctx, Debtor, 'debtors', administrationId, [...new Set(invoices.map((i) => i.debtor.id))])).map((d) => [d.id, d]),
+    // Each invoice with its debtor in one statement (every send about an invoice reads both); the debtor travels as
+    // JSON, which holds its columns (text and timestamps) without loss.
+    const em = ctx.em;
+    const rows = await execute<Row & { debtor_row: Row }>(
+      em,
+      `select i.*, to_jsonb(d) as debtor_row from invoices i join debtors d on d.id = i.debtor_id and d.administration_id = i.administration_id
+        where i.administration_id = ? and i.id = any(?::uuid[])`,
+      [administrationId, `{${ids.join(',')}}`],
     );
+    const invoices = readRows(em, Invoice, rows);
+    const debtors = new Map(readRows(em, Debtor, rows.map((row) => row.debtor_row)).map((d) => [d.id, d]));
     return new Map(
       invoices.map((invoice) => [
         invoice.id,
