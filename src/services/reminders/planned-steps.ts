@@ -74,6 +74,9 @@ const PLANNED_ON = `(case when s.action = 'OPEN_CASE' and d.type = 'PRIVATE'
                                     else greatest(i.due_date + s.letter_days, (select today from params)) + 16 end)
                  else i.due_date + s.days_after_due end)`;
 
+/** The flow's steps, each with its day for invoice `i` of debtor `d` as `planned_on`. */
+const STEPS_WITH_DAY = `(select s.*, ${PLANNED_ON} as planned_on from flow s)`;
+
 /** The columns of a PlannedRow, from `i`, `d` and `s` (which carries `planned_on`). */
 const PLANNED_COLUMNS = `i.id as invoice_id, i.debtor_id, s.id as step_id, s.key, s.action::text as action, s.days_after_due, s.position,
            s.planned_on::text as planned_on, i.number, i.due_date::text as due_date, i.open_amount::text as open_amount, i.currency,
@@ -88,7 +91,7 @@ export function remainingStepsSql(filter: string): string {
     select ${PLANNED_COLUMNS}
       from candidates i
       ${DEBTOR_JOIN}
-      cross join lateral (select s.*, ${PLANNED_ON} as planned_on from flow s) s
+      cross join lateral ${STEPS_WITH_DAY} s
      where ${APPLIES} and ${NOT_SENT}`;
 }
 
@@ -104,7 +107,7 @@ export const DUE_STEPS_SQL = `${flowCtes('true')}
       ${DEBTOR_JOIN}
       cross join lateral (
         select s.* from (
-          select s.* from (select s.*, ${PLANNED_ON} as planned_on from flow s) s
+          select s.* from ${STEPS_WITH_DAY} s
            where s.planned_on <= ?::date and ${APPLIES}
            order by s.days_after_due desc, s.position desc
           offset 0) s
