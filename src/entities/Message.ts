@@ -29,7 +29,7 @@ export enum TargetType {
   CASE = 'CASE',
 }
 
-/** The email as rendered when the message was written: what every delivery attempt sends. */
+/** The email a delivery attempt sends: From, Reply-To, text and HTML parts. */
 export interface RenderedEmail {
   from: string;
   replyTo: string;
@@ -37,6 +37,34 @@ export interface RenderedEmail {
   html: string;
   tags: string[];
 }
+
+/** One invoice in an email's table (a reminder lists the debtor's invoices at its step). */
+export interface InvoiceLine {
+  number: string;
+  dueDate: string;
+  /** In cents. */
+  openAmount: string;
+  currency: string;
+}
+
+/**
+ * What a message's email is made of besides its subject and body, fixed when the message is written; each delivery
+ * attempt composes the same email from it (compose.ts). Storing this instead of both parts keeps an email's row at
+ * about a third of the bytes: a reminder run writes hundreds of thousands.
+ */
+export interface EmailEnvelope {
+  from: string;
+  replyTo: string;
+  tags: string[];
+  signature: string | null;
+  /** A paragraph after the body, before the signature (where an invoice's documents can be found). */
+  notice: string | null;
+  /** The invoices whose table is a paragraph of the body: the HTML part shows them as a table. */
+  invoices: InvoiceLine[] | null;
+}
+
+/** Messages written before envelopes hold their rendered email. */
+export type StoredEmail = EmailEnvelope | RenderedEmail;
 
 @Entity({ tableName: 'messages' })
 // The inbox: newest first per administration, and its unread filter.
@@ -67,8 +95,8 @@ export class Message {
   @PrimaryKey({ type: 'uuid' })
   id: string = newId();
 
-  // No constraint of its own: the debtor and the thread are the administration's and cascade (see
-  // Migration20261210ReminderWriteCosts).
+  // No constraint: written for the administration the writer was checked against, and administrations are not
+  // deleted (Migration20261210ReminderWriteCosts, Migration20261211MessageWriteCosts).
   @ManyToOne(() => Administration, { createForeignKeyConstraint: false })
   administration!: Rel<Administration>;
 
@@ -86,7 +114,9 @@ export class Message {
   @Property({ type: 'uuid' })
   targetId!: string;
 
-  @ManyToOne(() => Debtor, { deleteRule: 'cascade' })
+  // No constraint: the writer read the debtor in the same transaction, and debtors are not deleted
+  // (Migration20261211MessageWriteCosts).
+  @ManyToOne(() => Debtor, { createForeignKeyConstraint: false })
   @Index()
   debtor!: Rel<Debtor>;
 
@@ -124,7 +154,7 @@ export class Message {
 
   /** Null for a message that is not emailed (inbound, or no address). */
   @Property({ type: 'jsonb', nullable: true, lazy: false })
-  email: RenderedEmail | null = null;
+  email: StoredEmail | null = null;
 
   /** Delivery attempts made (each claim by a worker counts, also one that crashed). */
   @Property({ type: 'integer' })

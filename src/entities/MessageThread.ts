@@ -9,7 +9,9 @@ export class MessageThread {
   @PrimaryKey({ type: 'uuid' })
   id: string = newId();
 
-  @ManyToOne(() => Administration, { deleteRule: 'cascade' })
+  // No constraint: written with its first message, for the administration the writer was checked against
+  // (Migration20261211MessageWriteCosts).
+  @ManyToOne(() => Administration, { createForeignKeyConstraint: false })
   administration!: Rel<Administration>;
 
   /** In the Reply-To address (reply+<token>@...): 128 random bits, so a reply address cannot be guessed. */

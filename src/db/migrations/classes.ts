@@ -16,6 +16,7 @@ import { Migration20261207PortalSessions } from './Migration20261207PortalSessio
 import { Migration20261208OnlinePayments } from './Migration20261208OnlinePayments';
 import { Migration20261209MembershipVersions } from './Migration20261209MembershipVersions';
 import { Migration20261210ReminderWriteCosts } from './Migration20261210ReminderWriteCosts';
+import { Migration20261211MessageWriteCosts } from './Migration20261211MessageWriteCosts';
 
 export const migrationClasses: Record<MigrationName, MigrationObject['class']> = {
   Migration20261122Foundation,
@@ -33,4 +34,5 @@ export const migrationClasses: Record<MigrationName, MigrationObject['class']> =
   Migration20261208OnlinePayments,
   Migration20261209MembershipVersions,
   Migration20261210ReminderWriteCosts,
+  Migration20261211MessageWriteCosts,
 };

@@ -18,6 +18,7 @@ export const migrationNames = [
   'Migration20261208OnlinePayments',
   'Migration20261209MembershipVersions',
   'Migration20261210ReminderWriteCosts',
+  'Migration20261211MessageWriteCosts',
 ] as const;
 
 export type MigrationName = (typeof migrationNames)[number];

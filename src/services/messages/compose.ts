@@ -1,67 +1,39 @@
-// Renders a message into the email every delivery attempt sends: From, Reply-To, text and HTML parts.
+// A message's email: its envelope is fixed when the message is written, and every delivery attempt composes the
+// same text and HTML parts from it with the message's subject and body.
 import { formatMailbox } from '../../domain/email-address';
-import type { RenderedEmail } from '../../entities/Message';
+import type { EmailEnvelope, InvoiceLine, RenderedEmail, StoredEmail } from '../../entities/Message';
+import { escapeHtml, paragraphToHtml, textToHtml } from './html';
+import { invoiceTable } from './invoice-table';
 
-export interface Composition {
-  subject: string;
-  /** The message's text with placeholders filled in. */
-  body: string;
-  signature: string | null;
-  /** A paragraph added after the body (where an invoice's documents can be found), before the signature. */
-  notice?: string | null;
+export { escapeHtml } from './html';
+
+export interface Addressing {
   /** The user on whose behalf it goes; null for the administration's own mail (reminders). */
   senderName: string | null;
   administrationName: string;
-  /**
-   * Parts with a richer HTML form than their text (a table of invoices): the body holds each key as a paragraph of
-   * its own; the text part gets `text`, the HTML part `html` (escaped text where the key is not a paragraph alone).
-   */
-  blocks?: Record<string, { text: string; html: string }>;
   fromAddress: string;
   replyTo: string;
   tags: string[];
+  signature: string | null;
+  /** A paragraph added after the body (where an invoice's documents can be found), before the signature. */
+  notice?: string | null;
+  /** Invoices whose table (invoiceTable's text) is a paragraph of the body. */
+  invoices?: InvoiceLine[] | null;
 }
 
-const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-const NEEDS_ESCAPING = /[&<>"']/;
-// Most text has nothing to escape: it is returned as it is, without a pass that replaces nothing.
-export const escapeHtml = (text: string) => (NEEDS_ESCAPING.test(text) ? text.replace(/[&<>"']/g, (c) => ESCAPES[c]) : text);
-
-const URL_PATTERN = /https?:\/\/[^\s<>"']+[^\s<>"'.,;:!?)]/g;
-
-/** One line of text as HTML: everything escaped, web addresses made into links. */
-function lineToHtml(line: string): string {
-  if (!line.includes('http')) return escapeHtml(line);
-  let html = '';
-  let at = 0;
-  for (const match of line.matchAll(URL_PATTERN)) {
-    html += escapeHtml(line.slice(at, match.index));
-    const url = escapeHtml(match[0]);
-    html += `<a href="${url}">${url}</a>`;
-    at = match.index + match[0].length;
-  }
-  return html + escapeHtml(line.slice(at));
-}
-
-/** Blank lines separate paragraphs; single line breaks stay line breaks. */
-function textToHtml(text: string): string {
-  return text
-    .split(/\n\s*\n/)
-    .filter((paragraph) => paragraph.trim() !== '')
-    .map((paragraph) => `<p>${paragraph.split('\n').map(lineToHtml).join('<br>\n')}</p>`)
-    .join('\n');
+export function emailEnvelope(a: Addressing): EmailEnvelope {
+  return {
+    from: formatMailbox(a.senderName ? `${a.senderName} via ${a.administrationName}` : a.administrationName, a.fromAddress),
+    replyTo: a.replyTo,
+    tags: a.tags,
+    signature: a.signature,
+    notice: a.notice ?? null,
+    invoices: a.invoices ?? null,
+  };
 }
 
 export function normalizeNewlines(text: string): string {
   return text.includes('\r') ? text.replace(/\r\n?/g, '\n') : text;
-}
-
-function withBlocks(body: string, blocks: Composition['blocks'], html: boolean): string {
-  let out = body;
-  for (const [key, block] of Object.entries(blocks ?? {})) {
-    out = html ? out.replaceAll(`<p>${key}</p>`, block.html).replaceAll(key, escapeHtml(block.text)) : out.replaceAll(key, block.text);
-  }
-  return out;
 }
 
 /** The last signature made into HTML: a reminder run composes thousands of emails with its administration's one. */
@@ -71,20 +43,26 @@ function signatureToHtml(signature: string): string {
   return lastSignature.html;
 }
 
-export function composeEmail(c: Composition): RenderedEmail {
-  const marked = [normalizeNewlines(c.body).trim(), c.notice?.trim()].filter(Boolean).join('\n\n');
-  const body = withBlocks(marked, c.blocks, false);
-  const signature = c.signature ? normalizeNewlines(c.signature).trim() : '';
-  const text = signature ? `${body}\n\n${signature}\n` : `${body}\n`;
+/** The email of a message with this subject and body (placeholders filled in); a rendered one is sent as it is. */
+export function composeEmail(subject: string, body: string, stored: StoredEmail): RenderedEmail {
+  if ('html' in stored) return stored;
+  const content = [normalizeNewlines(body).trim(), stored.notice?.trim()].filter(Boolean).join('\n\n');
+  const signature = stored.signature ? normalizeNewlines(stored.signature).trim() : '';
+  const text = signature ? `${content}\n\n${signature}\n` : `${content}\n`;
+  let html = textToHtml(content);
+  if (stored.invoices) {
+    // The table's paragraph becomes an HTML table.
+    const table = invoiceTable(stored.invoices);
+    html = html.replaceAll(paragraphToHtml(table.text), table.html);
+  }
   const signatureHtml = signature ? `\n<div class="signature">${signatureToHtml(signature)}</div>` : '';
-  const html =
-    `<!doctype html>\n<html><head><meta charset="utf-8"><title>${escapeHtml(c.subject)}</title></head>\n` +
-    `<body style="font-family: Arial, Helvetica, sans-serif; font-size: 14px; line-height: 1.5">\n${withBlocks(textToHtml(marked), c.blocks, true)}${signatureHtml}\n</body></html>\n`;
   return {
-    from: formatMailbox(c.senderName ? `${c.senderName} via ${c.administrationName}` : c.administrationName, c.fromAddress),
-    replyTo: c.replyTo,
+    from: stored.from,
+    replyTo: stored.replyTo,
     text,
-    html,
-    tags: c.tags,
+    html:
+      `<!doctype html>\n<html><head><meta charset="utf-8"><title>${escapeHtml(subject)}</title></head>\n` +
+      `<body style="font-family: Arial, Helvetica, sans-serif; font-size: 14px; line-height: 1.5">\n${html}${signatureHtml}\n</body></html>\n`,
+    tags: stored.tags,
   };
 }

@@ -10,6 +10,7 @@ import type { Logger } from '../../logger';
 import { execute } from '../ledger/sql';
 import { publishEvent, Topic } from '../events/events';
 import { enqueueJobs } from '../outbox/outbox';
+import { composeEmail } from './compose';
 
 export const DELIVER_JOB = 'messages:deliver';
 
@@ -62,6 +63,7 @@ interface ClaimedMessage {
   cc: string[];
   bcc: string[];
   subject: string;
+  body: string;
   email: Message['email'];
 }
 
@@ -83,10 +85,11 @@ export async function deliverMessage(em: EntityManager, deps: DeliveryDeps, job:
     em,
     `update messages set attempts = attempts + 1, lease_until = ${leaseFromNow}
       where id = ? and administration_id = ? and status = 'QUEUED' and attempts = ?
-      returning id, administration_id, attempts, "to", cc, bcc, subject, email`,
+      returning id, administration_id, attempts, "to", cc, bcc, subject, body, email`,
     [attemptLeaseSeconds(deps.config), job.messageId, job.administrationId, job.attempt],
   );
   if (!claimed || !claimed.email) return;
+  const email = composeEmail(claimed.subject, claimed.body, claimed.email);
   const attachments = await attachmentsOf(em, deps.storage, claimed.id);
   const log = deps.logger.child({ messageId: claimed.id, attempt: claimed.attempts, transport: deps.transport.name });
   let outcome: { providerMessageId: string } | MailError;
@@ -94,15 +97,15 @@ export async function deliverMessage(em: EntityManager, deps: DeliveryDeps, job:
     outcome = await deps.transport.send({
       administrationId: claimed.administration_id,
       messageId: claimed.id,
-      from: claimed.email.from,
+      from: email.from,
       to: claimed.to,
       cc: claimed.cc,
       bcc: claimed.bcc,
-      replyTo: claimed.email.replyTo,
+      replyTo: email.replyTo,
       subject: claimed.subject,
-      text: claimed.email.text,
-      html: claimed.email.html,
-      tags: claimed.email.tags,
+      text: email.text,
+      html: email.html,
+      tags: email.tags,
       attachments,
     });
   } catch (error) {

@@ -24,7 +24,7 @@ export async function resendMessage(ctx: RequestContext, administrationId: strin
   const sender = await senderOf(ctx, administrationId);
   const email = original.email
     ? { ...original.email, from: formatMailbox(`${sender.user.name} via ${sender.administration.name}`, ctx.config.mail.from) }
-    : renderEmail(ctx, sender, original.subject, original.body, original.thread.token, original.targetType);
+    : renderEmail(ctx, sender, original.thread.token, original.targetType);
   const now = ctx.clock.now();
   return em.transactional(async (tx) => {
     const resent = tx.create(Message, {

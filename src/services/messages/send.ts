@@ -5,13 +5,13 @@ import type { RequestContext } from '../../context';
 import { tenantEm } from '../../context';
 import { isEmailAddress } from '../../domain/email-address';
 import { type SensitiveAttachmentsPolicy } from '../../entities/AdministrationSettings';
-import { type Message, MessageStatus, type RenderedEmail, type TargetType } from '../../entities/Message';
+import { type Message, MessageStatus, type EmailEnvelope, type TargetType } from '../../entities/Message';
 import type { FileUpload } from '../../domain/files';
 import { storageFor } from '../../integrations/storage/storage';
 import { badInput, notFound, unauthenticated } from '../../schema/errors';
 import { execute } from '../ledger/sql';
 import { attachesSensitive, removeFiles, sensitiveDocumentsOf, storeUploads, type AttachmentFile } from './attachments';
-import { composeEmail } from './compose';
+import { emailEnvelope } from './compose';
 import { completeContent, type Content, type ContentInput } from './content';
 import { enqueueDeliveries } from './delivery';
 import { fillPlaceholders } from './placeholders';
@@ -66,18 +66,8 @@ export function replyAddress(ctx: RequestContext, token: string): string {
 }
 
 
-export function renderEmail(
-  ctx: RequestContext,
-  sender: Sender,
-  subject: string,
-  body: string,
-  token: string,
-  targetType: TargetType,
-  notice: string | null = null,
-): RenderedEmail {
-  return composeEmail({
-    subject,
-    body,
+export function renderEmail(ctx: RequestContext, sender: Sender, token: string, targetType: TargetType, notice: string | null = null): EmailEnvelope {
+  return emailEnvelope({
     notice,
     signature: sender.signature,
     senderName: sender.user.name,
@@ -94,7 +84,7 @@ interface Draft {
   to: string[];
   subject: string;
   body: string;
-  email: RenderedEmail | null;
+  email: EmailEnvelope | null;
   /** Why a message is NOT_EMAILED. */
   notEmailed: string | null;
   attachments: AttachmentFile[];
@@ -122,7 +112,7 @@ function draftFor(ctx: RequestContext, sender: Sender, content: Content, target:
     const notEmailed = debtorEmail ? `The debtor's email address '${debtorEmail}' is not valid` : 'The debtor has no email address';
     return { target, token, to, subject, body, email: null, notEmailed, attachments };
   }
-  const email = renderEmail(ctx, sender, subject, body, token, target.type, notice);
+  const email = renderEmail(ctx, sender, token, target.type, notice);
   return { target, token, to, subject, body, email, notEmailed: null, attachments };
 }
 

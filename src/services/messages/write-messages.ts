@@ -2,7 +2,7 @@
 // send of a thousand costs what one does in round trips (the unit of work would insert and track each entity).
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { newId } from '../../entities/base';
-import { Message, type MessageStatus, type RenderedEmail, type TargetType } from '../../entities/Message';
+import { Message, type MessageStatus, type StoredEmail, type TargetType } from '../../entities/Message';
 import { publishEvent, Topic } from '../events/events';
 import { readRows } from '../lists/read-rows';
 import { executeBulk } from '../ledger/sql';
@@ -20,7 +20,7 @@ export interface NewMessage {
   subject: string;
   body: string;
   status: MessageStatus;
-  email: RenderedEmail | null;
+  email: StoredEmail | null;
   failureReason: string | null;
   attachments: AttachmentFile[];
 }

@@ -8,7 +8,7 @@ import { PAYMENT_PLAN_PLACEHOLDERS, type PlanEmailTemplate } from '../../domain/
 import { MessageStatus, TargetType } from '../../entities/Message';
 import { addDays } from '../../domain/dates';
 import { executeBulk } from '../ledger/sql';
-import { composeEmail } from '../messages/compose';
+import { emailEnvelope } from '../messages/compose';
 import { enqueueDeliveries } from '../messages/delivery';
 import { fillPlaceholders } from '../messages/placeholders';
 import { newThreadToken, replyAddress } from '../messages/send';
@@ -79,9 +79,7 @@ function draftOf(ctx: RequestContext, template: PlanEmailTemplate, row: Installm
     body,
     status: emailable ? MessageStatus.QUEUED : MessageStatus.NOT_EMAILED,
     email: emailable
-      ? composeEmail({
-          subject,
-          body,
+      ? emailEnvelope({
           signature: row.signature,
           senderName: null,
           administrationName: row.administration_name,

@@ -2,9 +2,10 @@
 import type { RequestContext } from '../../context';
 import { centsToDecimal } from '../../domain/money';
 import { statutoryCollectionCosts } from '../../domain/collection-costs';
-import type { RenderedEmail } from '../../entities/Message';
+import type { EmailEnvelope, InvoiceLine } from '../../entities/Message';
 import { type ReminderAction } from '../../entities/ReminderStep';
-import { composeEmail, escapeHtml } from '../messages/compose';
+import { emailEnvelope } from '../messages/compose';
+import { invoiceTable } from '../messages/invoice-table';
 import { fillPlaceholders } from '../messages/placeholders';
 import { newThreadToken, replyAddress } from '../messages/send';
 import { REMINDER_PLACEHOLDERS } from './reminder-placeholders';
@@ -27,9 +28,6 @@ export interface ReminderDraft {
   letterDeadline: string | null;
 }
 
-// A paragraph of its own in the filled body, replaced by the table (characters no template contains).
-const TABLE_MARK = '\u2063INVOICE-TABLE\u2063';
-
 const money = (currency: string, cents: bigint) => `${currency} ${centsToDecimal(cents)}`;
 
 /** Amounts per currency, joined: sums never mix currencies. */
@@ -39,52 +37,38 @@ function perCurrency(invoices: ReminderInvoice[], amount: (cents: bigint) => big
   return [...sums].map(([currency, cents]) => money(currency, amount(cents))).join(' + ');
 }
 
-function invoiceTable(invoices: ReminderInvoice[]): { text: string; html: string } {
-  const rows = invoices.map((i) => [i.number, i.dueDate, money(i.currency, i.openAmount)]);
-  const header = ['Invoice', 'Due date', 'Open amount'];
-  const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c].length)));
-  const line = (cells: string[]) => cells.map((cell, c) => (c === 2 ? cell.padStart(widths[c]) : cell.padEnd(widths[c]))).join('  ').trimEnd();
-  const cell = (tag: string, value: string, right = false) => `<${tag} style="padding: 2px 12px 2px 0${right ? '; text-align: right' : ''}">${escapeHtml(value)}</${tag}>`;
-  const html =
-    `<table style="border-collapse: collapse">\n<tr>${header.map((h, c) => cell('th', h, c === 2)).join('')}</tr>\n` +
-    rows.map((r) => `<tr>${r.map((v, c) => cell('td', v, c === 2)).join('')}</tr>`).join('\n') +
-    '\n</table>';
-  return { text: [line(header), ...rows.map(line)].join('\n'), html };
-}
-
 export interface RenderedReminder {
   token: string;
   subject: string;
   body: string;
-  email: RenderedEmail;
+  email: EmailEnvelope;
 }
 
 /** Placeholder values are plain text; the HTML part escapes all of it (the table is built escaped). */
 export function renderReminder(ctx: RequestContext, draft: ReminderDraft): RenderedReminder {
+  const lines: InvoiceLine[] = draft.invoices.map((i) => ({ number: i.number, dueDate: i.dueDate, openAmount: i.openAmount.toString(), currency: i.currency }));
   const values: Record<string, string> = {
     'debtor.name': draft.debtor.name,
     'administration.name': draft.administrationName,
-    'invoices.table': `\n\n${TABLE_MARK}\n\n`,
+    // A paragraph of its own: the HTML part shows it as a table (compose.ts). A subject leaves it out.
+    'invoices.table': `\n\n${invoiceTable(lines).text}\n\n`,
     'invoices.total': perCurrency(draft.invoices, (cents) => cents),
     'invoices.count': String(draft.invoices.length),
     'portal.url': draft.debtor.portalUrl,
     'letter.deadline': draft.letterDeadline ?? '',
     'collection.costs': perCurrency(draft.invoices, statutoryCollectionCosts),
   };
-  const subject = fillPlaceholders(draft.step.subject, values, 'subject', REMINDER_PLACEHOLDERS).replace(/[\r\n\u2063]+/g, ' ').trim();
-  const marked = fillPlaceholders(draft.step.body, values, 'body', REMINDER_PLACEHOLDERS).replace(/\n{3,}/g, '\n\n');
+  const subject = fillPlaceholders(draft.step.subject, { ...values, 'invoices.table': ' ' }, 'subject', REMINDER_PLACEHOLDERS).replace(/[\r\n]+/g, ' ').trim();
+  const body = fillPlaceholders(draft.step.body, values, 'body', REMINDER_PLACEHOLDERS).replace(/\n{3,}/g, '\n\n');
   const token = newThreadToken();
-  const table = invoiceTable(draft.invoices);
-  const email = composeEmail({
-    subject,
-    body: marked,
+  const email = emailEnvelope({
     signature: draft.signature,
     senderName: null,
     administrationName: draft.administrationName,
     fromAddress: ctx.config.mail.from,
     replyTo: replyAddress(ctx, token),
     tags: ['reminder', `step-${draft.step.key.toLowerCase()}`],
-    blocks: { [TABLE_MARK]: table },
+    invoices: lines,
   });
-  return { token, subject, body: marked.replaceAll(TABLE_MARK, table.text), email };
+  return { token, subject, body, email };
 }
