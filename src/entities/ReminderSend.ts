@@ -1,6 +1,6 @@
 // That an invoice reached a step of the flow: written once, in the transaction that queues its email, so a step
 // is never sent twice (the unique key), whichever run or worker gets there.
-import { Entity, Enum, Filter, Index, ManyToOne, PrimaryKey, Property, type Rel, Unique, type Opt } from '@mikro-orm/core';
+import { Entity, Enum, Filter, ManyToOne, PrimaryKey, Property, type Rel, Unique, type Opt } from '@mikro-orm/core';
 import { Administration } from './Administration';
 import { newId, tenantFilter } from './base';
 import { Invoice } from './Invoice';
@@ -26,8 +26,8 @@ export class ReminderSend {
   @Enum({ items: () => ReminderAction, nativeEnumName: 'reminder_action' })
   action!: ReminderAction;
 
+  /** The run that sent it (not indexed: nothing looks up a run's rows). */
   @Property({ type: 'uuid' })
-  @Index()
   runId!: string;
 
   /** The email listing this invoice (null when the debtor could not be emailed: the message is NOT_EMAILED). */
