@@ -13,11 +13,12 @@ export class ReminderSend {
   @PrimaryKey({ type: 'uuid' })
   id: string = newId();
 
-  // No constraint of its own: the invoice is the administration's and cascades (Migration20261210ReminderWriteCosts).
+  // No constraints: written with the invoice's update, for the administration the run is of, and neither is
+  // deleted (Migration20261210ReminderWriteCosts, Migration20261211MessageWriteCosts).
   @ManyToOne(() => Administration, { createForeignKeyConstraint: false })
   administration!: Rel<Administration>;
 
-  @ManyToOne(() => Invoice, { deleteRule: 'cascade' })
+  @ManyToOne(() => Invoice, { createForeignKeyConstraint: false })
   invoice!: Rel<Invoice>;
 
   @Property({ type: 'text' })

@@ -10,6 +10,7 @@ import { isEmailAddress } from '../../domain/email-address';
 import { newId } from '../../entities/base';
 import { letterDeadlineFor } from '../../domain/fourteen-day-letter';
 import { execute, executeBulk } from '../ledger/sql';
+import { arrayLiteral } from '../ledger/array-literal';
 import { enqueueDeliveries } from '../messages/delivery';
 import { writeOutboundMessages, type NewMessage } from '../messages/write-messages';
 import { openCases } from '../cases/open-cases';
@@ -113,63 +114,92 @@ async function selectAndSend(ctx: RequestContext, em: EntityManager, runId: stri
   const caseOfInvoice = new Map(opened.flatMap((c) => c.invoiceIds.map((id) => [id, c.caseId] as const)));
 
   const messages = await writeReminderMessages(ctx, em, admin, groups, letterDeadline, caseOfInvoice, now);
-  // The unique (invoice, step) row, with the email that went, and each invoice now at its step (its phase; a 14-day
-  // letter also starts its term) and in the case the step opened: one statement from one JSON. Runs of an
-  // administration take turns (the lock above), so none of these rows exists yet; should one all the same, the whole
-  // run rolls back rather than send a step twice.
-  const [{ recorded }] = await executeBulk<{ recorded: number }>(
-    em,
-    `with x as materialized (
-       select * from jsonb_to_recordset(?::jsonb) as x(id uuid, invoice_id uuid, key text, action text, days int, message_id uuid, case_id uuid)
-     ), sent as (
-       insert into reminder_sends (id, administration_id, invoice_id, step_key, action, run_id, message_id, case_id, sent_on, created_at)
-       select x.id, ?::uuid, x.invoice_id, x.key, x.action::reminder_action, ?::uuid, x.message_id, x.case_id, ?::date, ?::timestamptz
-         from x
-       on conflict (invoice_id, step_key) do nothing
-       returning invoice_id
-     ), stepped as (
-       update invoices i set reminder_step_key = x.key, reminder_step_days = x.days,
-              letter_deadline = case when x.action = 'FOURTEEN_DAY_LETTER' then ?::date else i.letter_deadline end,
-              case_id = coalesce(x.case_id, i.case_id), case_principal = case when x.case_id is null then i.case_principal else i.open_amount end,
-              updated_at = ?::timestamptz
-         from x
-        where i.id = x.invoice_id and i.administration_id = ?::uuid
-     )
-     select count(*)::int as recorded from sent`,
-    [
-      JSON.stringify(
-        groups
-          .flatMap((g, i) =>
-            g.rows.map(({ invoice_id }) => ({
-              id: newId(),
-              invoice_id,
-              key: g.step.key,
-              action: g.step.action,
-              days: g.step.days_after_due,
-              message_id: messages[i].id,
-              case_id: caseOfInvoice.get(invoice_id) ?? null,
-            })),
-          )
-          // In invoice order: the unique index, the foreign key's and the invoices' are walked page by page. The ids
-          // are time-ordered (newId), so the primary key grows at its end instead of on random pages.
-          .sort((a, b) => (a.invoice_id < b.invoice_id ? -1 : a.invoice_id > b.invoice_id ? 1 : 0)),
-      ),
-      administrationId,
-      runId,
-      today,
-      now.toISOString(),
-      letterDeadline,
-      now.toISOString(),
-      administrationId,
-    ],
-  );
-  if (recorded !== due.length) throw new Error('Another run sent some of these steps meanwhile; this run sent nothing and the next one continues');
+  await recordSteps(em, { administrationId, runId, today, letterDeadline, now }, groups, messages, caseOfInvoice);
   return {
     invoicesSelected: due.length,
     // One per debtor and step, emailed or (no usable address) written as NOT_EMAILED.
     messagesQueued: messages.length,
     casesOpened: opened.length,
   };
+}
+
+interface RecordedStep {
+  /** Time-ordered (newId), so the primary key grows at its end instead of on random pages. */
+  id: string;
+  invoiceId: string;
+  group: Group;
+  messageId: string;
+  caseId: string | null;
+}
+
+/**
+ * The unique (invoice, step) rows, with the email that went, and each invoice now at its step (its phase; a 14-day
+ * letter also starts its term) and in the case the step opened: one statement. Runs of an administration take
+ * turns (the lock above), so none of these rows exists yet; should one all the same, the unique key refuses it and
+ * the whole run rolls back rather than send a step twice. Every row's invoice is one this statement updates, of
+ * this administration: the counts must match (instead of a foreign key, which would lock each invoice once more).
+ */
+async function recordSteps(
+  em: EntityManager,
+  run: { administrationId: string; runId: string; today: string; letterDeadline: string; now: Date },
+  groups: Group[],
+  messages: { id: string }[],
+  caseOfInvoice: Map<string, string>,
+): Promise<void> {
+  const steps: RecordedStep[] = groups.flatMap((group, i) =>
+    group.rows.map(({ invoice_id }) => ({ id: newId(), invoiceId: invoice_id, group, messageId: messages[i].id, caseId: caseOfInvoice.get(invoice_id) ?? null })),
+  );
+  // In invoice order: the unique index and the invoices' are walked page by page.
+  steps.sort((a, b) => (a.invoiceId < b.invoiceId ? -1 : a.invoiceId > b.invoiceId ? 1 : 0));
+  const column = (value: (step: RecordedStep) => string | number | null) => arrayLiteral(steps.map(value));
+  const at = run.now.toISOString();
+  let counts: { recorded: number; stepped: number };
+  try {
+    [counts] = await executeBulk<{ recorded: number; stepped: number }>(
+      em,
+      `with x as materialized (
+         select * from unnest(?::uuid[], ?::uuid[], ?::text[], ?::text[], ?::int[], ?::uuid[], ?::uuid[]) as x(id, invoice_id, key, action, days, message_id, case_id)
+       ), sent as (
+         insert into reminder_sends (id, administration_id, invoice_id, step_key, action, run_id, message_id, case_id, sent_on, created_at)
+         select x.id, ?::uuid, x.invoice_id, x.key, x.action::reminder_action, ?::uuid, x.message_id, x.case_id, ?::date, ?::timestamptz
+           from x
+         returning 1
+       ), stepped as (
+         update invoices i set reminder_step_key = x.key, reminder_step_days = x.days,
+                letter_deadline = case when x.action = 'FOURTEEN_DAY_LETTER' then ?::date else i.letter_deadline end,
+                case_id = coalesce(x.case_id, i.case_id), case_principal = case when x.case_id is null then i.case_principal else i.open_amount end,
+                updated_at = ?::timestamptz
+           from x
+          where i.id = x.invoice_id and i.administration_id = ?::uuid
+         returning 1
+       )
+       select (select count(*) from sent)::int as recorded, (select count(*) from stepped)::int as stepped`,
+      [
+        column((s) => s.id),
+        column((s) => s.invoiceId),
+        column((s) => s.group.step.key),
+        column((s) => s.group.step.action),
+        column((s) => s.group.step.days_after_due),
+        column((s) => s.messageId),
+        column((s) => s.caseId),
+        run.administrationId,
+        run.runId,
+        run.today,
+        at,
+        run.letterDeadline,
+        at,
+        run.administrationId,
+      ],
+    );
+  } catch (error) {
+    if ((error as { constraint?: string }).constraint === 'reminder_sends_invoice_id_step_key_unique') {
+      throw new Error('Another run sent some of these steps meanwhile; this run sent nothing and the next one continues');
+    }
+    throw error;
+  }
+  if (counts.recorded !== steps.length || counts.stepped !== steps.length) {
+    throw new Error(`Recorded ${counts.recorded} and stepped ${counts.stepped} of ${steps.length} invoices; this run sent nothing`);
+  }
 }
 
 function groupByDebtorAndStep(rows: PlannedRow[]): Group[] {
