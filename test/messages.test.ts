@@ -445,3 +445,29 @@ describe('tenancy and roles', () => {
     expect(await messageCount()).toBe(before);
   });
 });
+
+describe('delivery in jobs of ten', () => {
+  it('delivers a bulk send of 23 messages, each once, through three jobs', async () => {
+    const inputs = Array.from({ length: 23 }, (_, k) => invoiceInput(100 + k));
+    await importAndWait(server, t.owner.token, t.a, inputs);
+    const [{ ids: invoiceIds }] = await sql<{ ids: string[] }>('select array_agg(id) as ids from invoices where administration_id = ? and external_id in (?)', [
+      t.a,
+      inputs.map((i) => i.externalId),
+    ]);
+    const sent = expectData(
+      await server.gql(SendMessagesDocument, { input: { targets: invoiceIds.map((id) => ({ type: 'INVOICE' as const, id })), subject: 'Bulk', body: 'B' } }, { token: t.member.token }),
+    ).sendMessages;
+    expect(sent).toHaveLength(23);
+    const emails = await Promise.all(sent.map((m) => received(m.id)));
+    expect(emails.map((e) => e.fields.to).sort()).toEqual(inputs.map((i) => [i.debtor.email]).sort());
+    for (const m of sent) expect((await settled(m.id)).status).toBe('SENT');
+    expect(fake.accepted.filter((e) => sent.some((m) => m.id === e.messageId))).toHaveLength(23);
+    // Three jobs, not 23: ten messages each, the last with the rest.
+    const all = await sql<{ n: number }>(
+      `select jsonb_array_length(data->'messages')::int as n from agenda_jobs
+        where name = 'messages:deliver' and exists (select 1 from jsonb_array_elements(data->'messages') m where m->>'id' in (?)) order by n desc`,
+      [sent.map((m) => m.id)],
+    );
+    expect(all.map((j) => j.n)).toEqual([10, 10, 3]);
+  });
+});

@@ -3,7 +3,7 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import type { AppServices } from '../context';
 import { createMailTransport } from '../integrations/mail';
 import { storageFor } from '../integrations/storage/storage';
-import { DELIVER_JOB, deliverMessage, recoverDeliveries, type DeliverJobData } from '../services/messages/delivery';
+import { DELIVER_JOB, deliverMessages, recoverDeliveries, type DeliverJobData } from '../services/messages/delivery';
 import type { JobDefinition } from './agenda';
 
 export function deliverMessageJob(app: AppServices, orm: MikroORM): JobDefinition<DeliverJobData> {
@@ -16,10 +16,10 @@ export function deliverMessageJob(app: AppServices, orm: MikroORM): JobDefinitio
   };
   return {
     name: DELIVER_JOB,
-    // Mostly waiting on the provider: several at once per worker.
+    // Mostly waiting on the provider: several at once per worker (each delivers its messages one after another).
     concurrency: 10,
     async run(data) {
-      await deliverMessage(orm.em.fork(), deps, data);
+      await deliverMessages(orm.em.fork(), deps, data);
     },
   };
 }

@@ -14,11 +14,33 @@ import { composeEmail } from './compose';
 
 export const DELIVER_JOB = 'messages:deliver';
 
+/** Queued messages of one administration, delivered one after another by one job. */
 export interface DeliverJobData {
   administrationId: string;
-  messageId: string;
-  /** The message's attempt count when the job was queued: the claim only succeeds while it is still that. */
-  attempt: number;
+  /** Each with its attempt count when the job was queued: the claim only succeeds while it is still that. */
+  messages: { id: string; attempt: number }[];
+}
+
+/**
+ * Messages per delivery job: a reminder run queues hundreds of emails, and a job each would be a row in the outbox
+ * and another in Agenda per email. Each message keeps its own claim, lease and retries; a worker runs several jobs
+ * at once (deliverMessagesJob's concurrency).
+ */
+const MESSAGES_PER_JOB = 10;
+
+function deliveryJobs(messages: { administrationId: string; id: string; attempt: number }[]): DeliverJobData[] {
+  const jobs: DeliverJobData[] = [];
+  const open = new Map<string, DeliverJobData>();
+  for (const { administrationId, id, attempt } of messages) {
+    let job = open.get(administrationId);
+    if (!job || job.messages.length === MESSAGES_PER_JOB) {
+      job = { administrationId, messages: [] };
+      open.set(administrationId, job);
+      jobs.push(job);
+    }
+    job.messages.push({ id, attempt });
+  }
+  return jobs;
 }
 
 /** Leases are on the database's clock, which every process shares. */
@@ -42,11 +64,7 @@ export async function queueDeliveries(em: EntityManager, config: Config, adminis
 
 /** The delivery jobs of messages that already hold their first lease (insertOutboundMessages gives it). */
 export async function enqueueDeliveries(em: EntityManager, administrationId: string, messages: Pick<Message, 'id' | 'attempts'>[]): Promise<void> {
-  await enqueueJobs(
-    em,
-    DELIVER_JOB,
-    messages.map((m) => ({ administrationId, messageId: m.id, attempt: m.attempts }) satisfies DeliverJobData),
-  );
+  await enqueueJobs(em, DELIVER_JOB, deliveryJobs(messages.map((m) => ({ administrationId, id: m.id, attempt: m.attempts }))));
 }
 
 /** Exponential: base, 2 × base, 4 × base ... with up to a tenth of jitter so retries of a burst spread out. */
@@ -80,7 +98,24 @@ export interface DeliveryDeps {
  * through; the provider is called outside any transaction; the outcome is written only if this attempt still
  * holds the message (same `attempts`, still QUEUED), so an attempt that was taken for dead changes nothing.
  */
-export async function deliverMessage(em: EntityManager, deps: DeliveryDeps, job: DeliverJobData): Promise<void> {
+/**
+ * A delivery job: its messages one after another. A message whose attempt fails in our own database (not at the
+ * provider: that is its outcome) does not hold up the others; it keeps its lease, so recovery queues it again.
+ */
+export async function deliverMessages(em: EntityManager, deps: DeliveryDeps, job: DeliverJobData): Promise<void> {
+  let failure: unknown = null;
+  for (const { id, attempt } of job.messages) {
+    try {
+      await deliverMessage(em, deps, { administrationId: job.administrationId, messageId: id, attempt });
+    } catch (error) {
+      deps.logger.error({ err: error, messageId: id }, 'delivery attempt failed; recovery queues it again once its lease runs out');
+      failure ??= error;
+    }
+  }
+  if (failure) throw failure;
+}
+
+async function deliverMessage(em: EntityManager, deps: DeliveryDeps, job: { administrationId: string; messageId: string; attempt: number }): Promise<void> {
   const [claimed] = await execute<ClaimedMessage>(
     em,
     `update messages set attempts = attempts + 1, lease_until = ${leaseFromNow}
@@ -199,7 +234,7 @@ export async function recoverDeliveries(em: EntityManager, config: Config, logge
     await enqueueJobs(
       tx,
       DELIVER_JOB,
-      requeued.map((row) => ({ administrationId: row.administration_id, messageId: row.id, attempt: row.attempts }) satisfies DeliverJobData),
+      deliveryJobs(requeued.map((row) => ({ administrationId: row.administration_id, id: row.id, attempt: row.attempts }))),
     );
     for (const row of rows.filter((r) => r.outcome === MessageStatus.FAILED)) {
       logger.warn({ messageId: row.id, attempts: row.attempts }, 'message failed: its attempts are used up');
