@@ -24,7 +24,7 @@ export interface DeliverJobData {
 /**
  * Messages per delivery job: a reminder run queues hundreds of emails, and a job each would be a row in the outbox
  * and another in Agenda per email. Each message keeps its own claim, lease and retries; a worker runs several jobs
- * at once (deliverMessagesJob's concurrency).
+ * at once (deliverMessageJob's concurrency).
  */
 const MESSAGES_PER_JOB = 10;
 
@@ -94,11 +94,6 @@ export interface DeliveryDeps {
 }
 
 /**
- * One delivery attempt. The claim (`attempts` from `attempt` to `attempt + 1`) lets only one copy of the job
- * through; the provider is called outside any transaction; the outcome is written only if this attempt still
- * holds the message (same `attempts`, still QUEUED), so an attempt that was taken for dead changes nothing.
- */
-/**
  * A delivery job: its messages one after another. A message whose attempt fails in our own database (not at the
  * provider: that is its outcome) does not hold up the others; it keeps its lease, so recovery queues it again.
  */
@@ -115,6 +110,11 @@ export async function deliverMessages(em: EntityManager, deps: DeliveryDeps, job
   if (failure) throw failure;
 }
 
+/**
+ * One delivery attempt. The claim (`attempts` from `attempt` to `attempt + 1`) lets only one copy of the job
+ * through; the provider is called outside any transaction; the outcome is written only if this attempt still
+ * holds the message (same `attempts`, still QUEUED), so an attempt that was taken for dead changes nothing.
+ */
 async function deliverMessage(em: EntityManager, deps: DeliveryDeps, job: { administrationId: string; messageId: string; attempt: number }): Promise<void> {
   const [claimed] = await execute<ClaimedMessage>(
     em,
