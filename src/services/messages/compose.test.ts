@@ -48,6 +48,14 @@ describe('composeEmail', () => {
     expect(composeEmail('S', 'other body', rendered)).toBe(rendered);
   });
 
+  it('fills a template it has seen before with the new values, spacing and $ signs as they are', () => {
+    const template = 'Dear {{ debtor.name }}, {{debtor.name}}{{user.name}}: $1 & $$';
+    expect(fillPlaceholders(template, { 'debtor.name': 'A', 'user.name': 'B' }, 'body')).toBe('Dear A, AB: $1 & $$');
+    expect(fillPlaceholders(template, { 'debtor.name': '$&', 'user.name': '' }, 'body')).toBe('Dear $&, $&: $1 & $$');
+    expect(fillPlaceholders('No placeholders', {}, 'body')).toBe('No placeholders');
+    expect(() => fillPlaceholders(template, { 'debtor.name': 'A' }, 'body')).toThrow(/\{\{user.name\}\} in body needs a message about a user/);
+  });
+
   it('refuses unknown placeholders and ones the target cannot fill', () => {
     expect(() => fillPlaceholders('{{debtor.nam}}', {}, 'body')).toThrow(/Unknown placeholder \{\{debtor.nam\}\}/);
     expect(() => fillPlaceholders('{{invoice.number}}', { 'debtor.name': 'x' }, 'body')).toThrow(/needs a message about an invoice/);
