@@ -5,7 +5,6 @@ import type { EmailEnvelope, InvoiceLine, RenderedEmail, StoredEmail } from '../
 import { escapeHtml, paragraphToHtml, textToHtml } from './html';
 import { invoiceTable } from './invoice-table';
 
-
 export interface Addressing {
   /** The user on whose behalf it goes; null for the administration's own mail (reminders). */
   senderName: string | null;
