@@ -19,9 +19,14 @@ export interface Addressing {
   invoices?: InvoiceLine[] | null;
 }
 
+/** From: the administration, or "<user> via <administration>" for a user's message. */
+export function fromMailbox(senderName: string | null, administrationName: string, fromAddress: string): string {
+  return formatMailbox(senderName ? `${senderName} via ${administrationName}` : administrationName, fromAddress);
+}
+
 export function emailEnvelope(a: Addressing): EmailEnvelope {
   return {
-    from: formatMailbox(a.senderName ? `${a.senderName} via ${a.administrationName}` : a.administrationName, a.fromAddress),
+    from: fromMailbox(a.senderName, a.administrationName, a.fromAddress),
     replyTo: a.replyTo,
     tags: a.tags,
     signature: a.signature,

@@ -1,13 +1,14 @@
 // Resending: the same content as a new message in the same thread, a new delivery attempt on the timeline.
 import type { RequestContext } from '../../context';
 import { tenantEm } from '../../context';
-import { formatMailbox, isEmailAddress } from '../../domain/email-address';
+import { isEmailAddress } from '../../domain/email-address';
 import { Document } from '../../entities/Document';
 import { Message, MessageDirection, MessageStatus } from '../../entities/Message';
 import { badInput, notFound } from '../../schema/errors';
 import { publishEvent, Topic } from '../events/events';
 import { queueDeliveries } from './delivery';
-import { renderEmail, senderOf } from './send';
+import { senderEnvelope, senderOf } from './send';
+import { fromMailbox } from './compose';
 
 /**
  * Sent on behalf of the user who resends it (From and `sender`), to the same recipients; a message that was
@@ -23,8 +24,8 @@ export async function resendMessage(ctx: RequestContext, administrationId: strin
   if (to.length === 0) throw badInput('The debtor has no valid email address to send this message to', 'id');
   const sender = await senderOf(ctx, administrationId);
   const email = original.email
-    ? { ...original.email, from: formatMailbox(`${sender.user.name} via ${sender.administration.name}`, ctx.config.mail.from) }
-    : renderEmail(ctx, sender, original.thread.token, original.targetType);
+    ? { ...original.email, from: fromMailbox(sender.user.name, sender.administration.name, ctx.config.mail.from) }
+    : senderEnvelope(ctx, sender, original.thread.token, original.targetType);
   const now = ctx.clock.now();
   return em.transactional(async (tx) => {
     const resent = tx.create(Message, {

@@ -65,8 +65,8 @@ export function replyAddress(ctx: RequestContext, token: string): string {
   return `reply+${token}@${ctx.config.mail.replyDomain}`;
 }
 
-
-export function renderEmail(ctx: RequestContext, sender: Sender, token: string, targetType: TargetType, notice: string | null = null): EmailEnvelope {
+/** The envelope of a user's message: From on their behalf, Reply-To its thread, the administration's signature. */
+export function senderEnvelope(ctx: RequestContext, sender: Sender, token: string, targetType: TargetType, notice: string | null = null): EmailEnvelope {
   return emailEnvelope({
     notice,
     signature: sender.signature,
@@ -112,7 +112,7 @@ function draftFor(ctx: RequestContext, sender: Sender, content: Content, target:
     const notEmailed = debtorEmail ? `The debtor's email address '${debtorEmail}' is not valid` : 'The debtor has no email address';
     return { target, token, to, subject, body, email: null, notEmailed, attachments };
   }
-  const email = renderEmail(ctx, sender, token, target.type, notice);
+  const email = senderEnvelope(ctx, sender, token, target.type, notice);
   return { target, token, to, subject, body, email, notEmailed: null, attachments };
 }
 
