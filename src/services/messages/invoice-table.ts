@@ -5,8 +5,11 @@ import { escapeHtml } from './html';
 
 const HEADER = ['Invoice', 'Due date', 'Open amount'];
 
+/** An amount as an email shows it: `EUR 1234.56`. */
+export const money = (currency: string, cents: bigint | string) => `${currency} ${centsToDecimal(cents)}`;
+
 export function invoiceTable(invoices: InvoiceLine[]): { text: string; html: string } {
-  const rows = invoices.map((i) => [i.number, i.dueDate, `${i.currency} ${centsToDecimal(i.openAmount)}`]);
+  const rows = invoices.map((i) => [i.number, i.dueDate, money(i.currency, i.openAmount)]);
   const widths = HEADER.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c].length)));
   const line = (cells: string[]) => cells.map((cell, c) => (c === 2 ? cell.padStart(widths[c]) : cell.padEnd(widths[c]))).join('  ').trimEnd();
   const cell = (tag: string, value: string, right = false) => `<${tag} style="padding: 2px 12px 2px 0${right ? '; text-align: right' : ''}">${escapeHtml(value)}</${tag}>`;

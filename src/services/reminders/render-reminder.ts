@@ -1,21 +1,13 @@
 // The email of one reminder step to one debtor: its template filled in with all that debtor's invoices at the step.
 import type { RequestContext } from '../../context';
-import { centsToDecimal } from '../../domain/money';
 import { statutoryCollectionCosts } from '../../domain/collection-costs';
 import type { EmailEnvelope, InvoiceLine } from '../../entities/Message';
 import { type ReminderAction } from '../../entities/ReminderStep';
 import { emailEnvelope } from '../messages/compose';
-import { invoiceTable } from '../messages/invoice-table';
+import { invoiceTable, money } from '../messages/invoice-table';
 import { fillPlaceholders } from '../messages/placeholders';
 import { newThreadToken, replyAddress } from '../messages/send';
 import { REMINDER_PLACEHOLDERS } from './reminder-placeholders';
-
-export interface ReminderInvoice {
-  number: string;
-  dueDate: string;
-  openAmount: bigint;
-  currency: string;
-}
 
 export interface ReminderDraft {
   step: { key: string; action: ReminderAction; subject: string; body: string };
@@ -23,17 +15,15 @@ export interface ReminderDraft {
   signature: string | null;
   /** The debtor, with their link into the customer portal. */
   debtor: { name: string; portalUrl: string };
-  invoices: ReminderInvoice[];
+  invoices: InvoiceLine[];
   /** The 14-day letter's deadline (that step only). */
   letterDeadline: string | null;
 }
 
-const money = (currency: string, cents: bigint) => `${currency} ${centsToDecimal(cents)}`;
-
 /** Amounts per currency, joined: sums never mix currencies. */
-function perCurrency(invoices: ReminderInvoice[], amount: (cents: bigint) => bigint): string {
+function perCurrency(invoices: InvoiceLine[], amount: (cents: bigint) => bigint): string {
   const sums = new Map<string, bigint>();
-  for (const i of invoices) sums.set(i.currency, (sums.get(i.currency) ?? 0n) + i.openAmount);
+  for (const i of invoices) sums.set(i.currency, (sums.get(i.currency) ?? 0n) + BigInt(i.openAmount));
   return [...sums].map(([currency, cents]) => money(currency, amount(cents))).join(' + ');
 }
 
@@ -46,12 +36,11 @@ export interface RenderedReminder {
 
 /** Placeholder values are plain text; the HTML part escapes all of it (the table is built escaped). */
 export function renderReminder(ctx: RequestContext, draft: ReminderDraft): RenderedReminder {
-  const lines: InvoiceLine[] = draft.invoices.map((i) => ({ number: i.number, dueDate: i.dueDate, openAmount: i.openAmount.toString(), currency: i.currency }));
   const values: Record<string, string> = {
     'debtor.name': draft.debtor.name,
     'administration.name': draft.administrationName,
     // A paragraph of its own: the HTML part shows it as a table (compose.ts). A subject leaves it out.
-    'invoices.table': `\n\n${invoiceTable(lines).text}\n\n`,
+    'invoices.table': `\n\n${invoiceTable(draft.invoices).text}\n\n`,
     'invoices.total': perCurrency(draft.invoices, (cents) => cents),
     'invoices.count': String(draft.invoices.length),
     'portal.url': draft.debtor.portalUrl,
@@ -68,7 +57,7 @@ export function renderReminder(ctx: RequestContext, draft: ReminderDraft): Rende
     fromAddress: ctx.config.mail.from,
     replyTo: replyAddress(ctx, token),
     tags: ['reminder', `step-${draft.step.key.toLowerCase()}`],
-    invoices: lines,
+    invoices: draft.invoices,
   });
   return { token, subject, body, email };
 }

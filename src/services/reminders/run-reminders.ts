@@ -3,7 +3,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { RequestContext } from '../../context';
 import { rootEmOf } from '../../context';
 import { todayIn } from '../../clock';
-import { MessageStatus, TargetType } from '../../entities/Message';
+import { type InvoiceLine, MessageStatus, TargetType } from '../../entities/Message';
 import { ReminderAction } from '../../entities/ReminderStep';
 import { RunStatus } from '../../entities/ReminderRun';
 import { isEmailAddress } from '../../domain/email-address';
@@ -15,7 +15,7 @@ import { enqueueDeliveries } from '../messages/delivery';
 import { writeOutboundMessages, type NewMessage } from '../messages/write-messages';
 import { openCases } from '../cases/open-cases';
 import { DUE_STEPS_SQL, type PlannedRow } from './planned-steps';
-import { renderReminder, type ReminderInvoice } from './render-reminder';
+import { renderReminder } from './render-reminder';
 import { isPausedOn } from './pause';
 import { LEASE_FROM_NOW } from './reminder-runs';
 
@@ -241,9 +241,9 @@ async function writeReminderMessages(
   const drafts: NewMessage[] = groups.map((group) => {
     const debtor = group.rows[0];
     const step = stepByKey.get(group.step.key)!;
-    const listed: ReminderInvoice[] = [...group.rows]
+    const listed: InvoiceLine[] = [...group.rows]
       .sort((a, b) => a.due_date.localeCompare(b.due_date) || a.number.localeCompare(b.number))
-      .map((i) => ({ number: i.number, dueDate: i.due_date, openAmount: BigInt(i.open_amount), currency: i.currency }));
+      .map((i) => ({ number: i.number, dueDate: i.due_date, openAmount: i.open_amount, currency: i.currency }));
     const action = group.step.action as ReminderAction;
     const rendered = renderReminder(ctx, {
       step: { key: group.step.key, action, subject: step.subject, body: step.body },
