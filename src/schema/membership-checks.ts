@@ -1,17 +1,22 @@
 // Membership rechecks of live subscriptions, batched and versioned: an event that reaches every subscriber of an
 // administration costs one small query for all of them, however many different users they are.
-import DataLoader from 'dataloader';
 import { rootEmOf, type RequestContext } from '../context';
 import { liveConnectionOf } from '../db/live-reads';
 import type { Role } from '../entities/Membership';
 
 type Connection = ReturnType<RequestContext['em']['getConnection']>;
 
+/** The members of one administration with their roles (by user id), as the tables were when it was read. */
+export type Members = ReadonlyMap<string, Role>;
+
 /** The members of one administration with their roles, as of a version of its memberships. */
 interface Snapshot {
   version: number;
   roles: Map<string, Role>;
 }
+
+/** Administrations per statement: an array parameter of this many uuids is still a small statement. */
+const MAX_BATCH = 5000;
 
 /**
  * Every change of an administration's memberships raises its version in membership_versions, in the same
@@ -26,9 +31,8 @@ class MembershipReader {
 
   constructor(private readonly connection: Connection) {}
 
-  async roles(keys: readonly string[]): Promise<(Role | null)[]> {
-    const pairs = keys.map((key) => key.split(':') as [administrationId: string, userId: string]);
-    const administrations = [...new Set(pairs.map(([administrationId]) => administrationId))];
+  /** The members of each administration (distinct ids), as the tables are now. */
+  async members(administrations: string[]): Promise<Members[]> {
     const versions = await this.connection.execute<{ administration_id: string; version: string }[]>(
       `select a.id::text as administration_id, coalesce(v.version, 0)::text as version
          from unnest(?::uuid[]) as a(id) left join membership_versions v on v.administration_id = a.id`,
@@ -36,7 +40,7 @@ class MembershipReader {
     );
     const stale = versions.filter((row) => this.snapshots.get(row.administration_id)?.version !== Number(row.version)).map((row) => row.administration_id);
     if (stale.length > 0) await this.reload(stale);
-    return pairs.map(([administrationId, userId]) => this.snapshots.get(administrationId)?.roles.get(userId) ?? null);
+    return administrations.map((id) => this.snapshots.get(id)!.roles);
   }
 
   private async reload(administrations: string[]): Promise<void> {
@@ -60,27 +64,70 @@ class MembershipReader {
   }
 }
 
-/** One batcher per database connection pool (tests run several servers, each on its own database, in one process). */
-const batchers = new WeakMap<Connection, DataLoader<string, Role | null>>();
-
-function batcherFor(connection: Connection): DataLoader<string, Role | null> {
-  let batcher = batchers.get(connection);
-  if (!batcher) {
-    const reader = new MembershipReader(connection);
-    batcher = new DataLoader<string, Role | null>((keys) => reader.roles(keys), {
-      // Not cached by key: every check asks the versions again. A batch collects the checks of one turn of the event
-      // loop, which is when a notification wakes all the subscribers it concerns.
-      cache: false,
-      batchScheduleFn: (run) => setImmediate(run),
-      maxBatchSize: 5000,
-    });
-    batchers.set(connection, batcher);
-  }
-  return batcher;
+interface Pending {
+  promise: Promise<Members>;
+  resolve(members: Members): void;
+  reject(error: unknown): void;
 }
 
-/** The caller's current role in the administration (null: not a member), as the tables say now. */
-export function currentRole(ctx: RequestContext, administrationId: string): Promise<Role | null> {
-  if (!ctx.userId) return Promise.resolve(null);
-  return batcherFor(liveConnectionOf(rootEmOf(ctx))).load(`${administrationId}:${ctx.userId}`);
+/**
+ * Collects the administrations asked for in one turn of the event loop (when a notification wakes the subscribers it
+ * concerns, or the recheck timer fires) into one read after it; everyone asking for the same administration in that
+ * turn shares its answer, which was read after they asked.
+ */
+class TurnBatcher {
+  private batch: Map<string, Pending> | null = null;
+
+  constructor(private readonly reader: MembershipReader) {}
+
+  members(administrationId: string): Promise<Members> {
+    if (!this.batch) {
+      const batch = new Map<string, Pending>();
+      this.batch = batch;
+      setImmediate(() => {
+        this.batch = null;
+        void this.read(batch);
+      });
+    }
+    let pending = this.batch.get(administrationId);
+    if (!pending) {
+      let resolve!: Pending['resolve'];
+      let reject!: Pending['reject'];
+      const promise = new Promise<Members>((ok, fail) => ((resolve = ok), (reject = fail)));
+      pending = { promise, resolve, reject };
+      this.batch.set(administrationId, pending);
+    }
+    return pending.promise;
+  }
+
+  private async read(batch: Map<string, Pending>): Promise<void> {
+    const ids = [...batch.keys()];
+    for (let start = 0; start < ids.length; start += MAX_BATCH) {
+      const chunk = ids.slice(start, start + MAX_BATCH);
+      try {
+        const members = await this.reader.members(chunk);
+        chunk.forEach((id, index) => batch.get(id)!.resolve(members[index]));
+      } catch (error) {
+        for (const id of chunk) batch.get(id)!.reject(error);
+      }
+    }
+  }
+}
+
+/** Reads the members of an administration as the tables say now, batched per turn. */
+export type MembersReader = (administrationId: string) => Promise<Members>;
+
+/** One batcher per database connection pool (tests run several servers, each on its own database, in one process). */
+const readers = new WeakMap<Connection, MembersReader>();
+
+/** The reader of the request's database, on its live connections. */
+export function membersReaderOf(ctx: RequestContext): MembersReader {
+  const connection = liveConnectionOf(rootEmOf(ctx));
+  let reader = readers.get(connection);
+  if (!reader) {
+    const batcher = new TurnBatcher(new MembershipReader(connection));
+    reader = (administrationId) => batcher.members(administrationId);
+    readers.set(connection, reader);
+  }
+  return reader;
 }

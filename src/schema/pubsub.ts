@@ -25,26 +25,33 @@ function dispatch(message: EventMessage): void {
   }
 }
 
+/** Calls `listener` with every event of the topic in the administration until the returned function is called. */
+export function listen(topic: string, administrationId: unknown, listener: Listener): () => void {
+  const key = keyOf(topic, administrationId);
+  const set = listeners.get(key) ?? new Set();
+  set.add(listener);
+  listeners.set(key, set);
+  return () => {
+    set.delete(listener);
+    if (set.size === 0 && listeners.get(key) === set) listeners.delete(key);
+  };
+}
+
 /** A queue per subscription; it ends (and unregisters) when the client unsubscribes. */
 function subscribe(topic: string, administrationId: unknown): AsyncIterableIterator<EventPayload> {
-  const key = keyOf(topic, administrationId);
   const queue: EventPayload[] = [];
   let wake: ((result: IteratorResult<EventPayload>) => void) | null = null;
   let done = false;
-  const listener: Listener = (payload) => {
+  const unlisten = listen(topic, administrationId, (payload) => {
     if (wake) {
       const resolve = wake;
       wake = null;
       resolve({ value: payload, done: false });
     } else queue.push(payload);
-  };
-  const set = listeners.get(key) ?? new Set();
-  set.add(listener);
-  listeners.set(key, set);
+  });
   const finish = (): Promise<IteratorResult<EventPayload>> => {
     done = true;
-    set.delete(listener);
-    if (set.size === 0) listeners.delete(key);
+    unlisten();
     wake?.({ value: undefined, done: true });
     wake = null;
     return Promise.resolve({ value: undefined, done: true });

@@ -35,6 +35,15 @@ function documentId(document: DocumentNode): number {
   return id;
 }
 
+/** The request's roles as a key: the subscription's membership check keeps them current (member-subscription.ts). */
+function rolesKey(roles: RequestContext['roles']): string {
+  let key = '';
+  for (const [administrationId, role] of roles) key += `${administrationId}=${role};`;
+  return key;
+}
+
+const DONE: IteratorReturnResult<undefined> = { value: undefined, done: true };
+
 export async function subscribeSharingExecution(args: ExecutionArgs): Promise<AsyncIterableIterator<ExecutionResult> | ExecutionResult> {
   const stream = await createSourceEventStream(args);
   if (!(Symbol.asyncIterator in stream)) return stream;
@@ -44,7 +53,7 @@ export async function subscribeSharingExecution(args: ExecutionArgs): Promise<As
 
   const resultFor = (payload: unknown): Result => {
     if (typeof payload !== 'object' || payload === null) return execute({ ...args, rootValue: payload });
-    const key = `${request}\n${JSON.stringify([...context.roles])}`;
+    const key = `${request}\n${rolesKey(context.roles)}`;
     let results = resultsByEvent.get(payload);
     if (!results) {
       results = new Map();
@@ -52,22 +61,26 @@ export async function subscribeSharingExecution(args: ExecutionArgs): Promise<As
     }
     let result = results.get(key);
     if (!result) {
-      result = execute({ ...args, rootValue: payload });
-      results.set(key, result);
+      const execution = execute({ ...args, rootValue: payload });
+      result = execution;
+      results.set(key, execution);
+      // Once done, the later subscribers take the result itself rather than waiting on a promise each.
+      if (execution instanceof Promise) void execution.then((done) => results.set(key, done), () => undefined);
     }
     return result;
   };
 
   const close = async (): Promise<IteratorResult<ExecutionResult>> => {
     await source.return?.();
-    return { value: undefined, done: true };
+    return DONE;
   };
   const iterator: AsyncIterableIterator<ExecutionResult> = {
-    async next() {
-      const event = await source.next();
-      if (event.done) return { value: undefined, done: true };
-      return { value: await resultFor(event.value), done: false };
-    },
+    next: () =>
+      source.next().then((event) => {
+        if (event.done) return DONE;
+        const result = resultFor(event.value);
+        return result instanceof Promise ? result.then((value) => ({ value, done: false })) : { value: result, done: false };
+      }),
     return: close,
     async throw(error: unknown) {
       await close();
