@@ -1,16 +1,21 @@
 // That an invoice reached a step of the flow: written once, in the transaction that queues its email, so a step
-// is never sent twice (the unique key), whichever run or worker gets there.
-import { Entity, Enum, Filter, ManyToOne, PrimaryKey, Property, type Rel, Unique, type Opt } from '@mikro-orm/core';
+// is never sent twice (the key), whichever run or worker gets there.
+import { Entity, Enum, Filter, ManyToOne, PrimaryKey, PrimaryKeyProp, Property, type Rel, type Opt } from '@mikro-orm/core';
 import { Administration } from './Administration';
 import { newId, tenantFilter } from './base';
 import { Invoice } from './Invoice';
 import { ReminderAction } from './ReminderStep';
 
 @Entity({ tableName: 'reminder_sends' })
-@Unique({ properties: ['invoice', 'stepKey'] })
 @Filter(tenantFilter)
 export class ReminderSend {
-  @PrimaryKey({ type: 'uuid' })
+  [PrimaryKeyProp]?: ['invoice', 'stepKey'];
+
+  /**
+   * Names the row as a timeline entry. Not a key: the (invoice, step) key is the one index a run writes per invoice
+   * here (Migration20261212ReminderSendKey), and a random uuid needs no index to stay unique.
+   */
+  @Property({ type: 'uuid' })
   id: string = newId();
 
   // No constraints: written with the invoice's update, for the administration the run is of, and neither is
@@ -18,10 +23,10 @@ export class ReminderSend {
   @ManyToOne(() => Administration, { createForeignKeyConstraint: false })
   administration!: Rel<Administration>;
 
-  @ManyToOne(() => Invoice, { createForeignKeyConstraint: false })
+  @ManyToOne(() => Invoice, { primary: true, createForeignKeyConstraint: false })
   invoice!: Rel<Invoice>;
 
-  @Property({ type: 'text' })
+  @PrimaryKey({ type: 'text' })
   stepKey!: string;
 
   @Enum({ items: () => ReminderAction, nativeEnumName: 'reminder_action' })

@@ -17,6 +17,7 @@ import { Migration20261208OnlinePayments } from './Migration20261208OnlinePaymen
 import { Migration20261209MembershipVersions } from './Migration20261209MembershipVersions';
 import { Migration20261210ReminderWriteCosts } from './Migration20261210ReminderWriteCosts';
 import { Migration20261211MessageWriteCosts } from './Migration20261211MessageWriteCosts';
+import { Migration20261212ReminderSendKey } from './Migration20261212ReminderSendKey';
 
 export const migrationClasses: Record<MigrationName, MigrationObject['class']> = {
   Migration20261122Foundation,
@@ -35,4 +36,5 @@ export const migrationClasses: Record<MigrationName, MigrationObject['class']> =
   Migration20261209MembershipVersions,
   Migration20261210ReminderWriteCosts,
   Migration20261211MessageWriteCosts,
+  Migration20261212ReminderSendKey,
 };

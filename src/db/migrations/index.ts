@@ -19,6 +19,7 @@ export const migrationNames = [
   'Migration20261209MembershipVersions',
   'Migration20261210ReminderWriteCosts',
   'Migration20261211MessageWriteCosts',
+  'Migration20261212ReminderSendKey',
 ] as const;
 
 export type MigrationName = (typeof migrationNames)[number];

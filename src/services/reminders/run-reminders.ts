@@ -192,7 +192,7 @@ async function recordSteps(
       ],
     );
   } catch (error) {
-    if ((error as { constraint?: string }).constraint === 'reminder_sends_invoice_id_step_key_unique') {
+    if ((error as { constraint?: string }).constraint === 'reminder_sends_pkey') {
       throw new Error('Another run sent some of these steps meanwhile; this run sent nothing and the next one continues');
     }
     throw error;
