@@ -1,5 +1,5 @@
 // A debt-collection case: a debtor's overdue invoices grouped, with statutory collection costs and interest.
-import { BigIntType, Entity, Enum, Filter, Index, ManyToOne, PrimaryKey, Property, type Rel, Unique, type Opt } from '@mikro-orm/core';
+import { ArrayType, BigIntType, Entity, Enum, Filter, Index, ManyToOne, PrimaryKey, Property, type Rel, Unique, type Opt } from '@mikro-orm/core';
 import { Administration } from './Administration';
 import { newId, tenantFilter } from './base';
 import { Debtor } from './Debtor';
@@ -46,6 +46,15 @@ export class Case {
 
   @Property({ type: 'text' })
   currency!: string;
+
+  /**
+   * The invoices it was opened with. An invoice names its case (invoices.case_id) and that is the truth: one that
+   * later went into a new case (after this one closed) is this case's no more. The list is how a case finds its
+   * invoices, through their primary key; an index on invoices.case_id would make every invoice a run puts into a case
+   * write a new entry in each of the invoice's indexes instead of updating in place (Migration20261213CaseInvoiceList).
+   */
+  @Property({ type: ArrayType, columnType: 'uuid[]' })
+  invoiceIds!: string[];
 
   /** The open amount of its invoices when the case was opened: what the statutory costs are computed on. */
   @Property({ type: new BigIntType('bigint') })

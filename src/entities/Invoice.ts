@@ -84,9 +84,12 @@ export class Invoice {
   @Property({ type: 'date', nullable: true })
   letterDeadline: string | null = null;
 
-  /** The collection case it is part of. */
-  @ManyToOne(() => Case, { nullable: true, deleteRule: 'set null' })
-  @Index()
+  /**
+   * The collection case it is part of. Not indexed (a case lists its invoices: Case.invoiceIds) and no constraint:
+   * cases are written with their invoices' ids read in the same transaction, and are deleted only with their
+   * administration, which takes its invoices along.
+   */
+  @ManyToOne(() => Case, { nullable: true, createForeignKeyConstraint: false })
   case: Rel<Case> | null = null;
 
   /** Its open amount when its case was opened: its part of the case's principal, earning interest from its own start. */

@@ -18,6 +18,7 @@ import { Migration20261209MembershipVersions } from './Migration20261209Membersh
 import { Migration20261210ReminderWriteCosts } from './Migration20261210ReminderWriteCosts';
 import { Migration20261211MessageWriteCosts } from './Migration20261211MessageWriteCosts';
 import { Migration20261212ReminderSendKey } from './Migration20261212ReminderSendKey';
+import { Migration20261213CaseInvoiceList } from './Migration20261213CaseInvoiceList';
 
 export const migrationClasses: Record<MigrationName, MigrationObject['class']> = {
   Migration20261122Foundation,
@@ -37,4 +38,5 @@ export const migrationClasses: Record<MigrationName, MigrationObject['class']> =
   Migration20261210ReminderWriteCosts,
   Migration20261211MessageWriteCosts,
   Migration20261212ReminderSendKey,
+  Migration20261213CaseInvoiceList,
 };

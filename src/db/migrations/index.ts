@@ -20,6 +20,7 @@ export const migrationNames = [
   'Migration20261210ReminderWriteCosts',
   'Migration20261211MessageWriteCosts',
   'Migration20261212ReminderSendKey',
+  'Migration20261213CaseInvoiceList',
 ] as const;
 
 export type MigrationName = (typeof migrationNames)[number];

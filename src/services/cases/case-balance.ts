@@ -18,8 +18,8 @@ export interface CaseFacts {
 const TRANCHES = `
 select i.case_id, i.case_principal::text as principal,
        (case when c.interest_kind = ? then i.due_date + 1 else i.letter_deadline + 1 end)::text as start
-  from invoices i join cases c on c.id = i.case_id
- where i.administration_id = ?::uuid and i.case_id = any(array(select jsonb_array_elements_text(?::jsonb))::uuid[])
+  from cases c join invoices i on i.id = any(c.invoice_ids) and i.case_id = c.id
+ where c.administration_id = ?::uuid and c.id = any(array(select jsonb_array_elements_text(?::jsonb))::uuid[])
  order by i.due_date, i.id`;
 
 const PAYMENTS = `

@@ -44,9 +44,15 @@ export function createCaseLoaders(ctx: RequestContext, scoped: Scoped): CaseLoad
     caseInvoices: new DataLoader(
       scoped(async (administrationId, ids) => {
         const em = ctx.em;
+        // Through the lists of the cases (Case.invoiceIds): the invoices still in them.
         const rows = await execute(
           em,
-          knex(em)('invoices').where({ administration_id: administrationId }).whereIn('case_id', ids).orderBy([{ column: 'due_date' }, { column: 'id' }]),
+          knex(em)('cases as c')
+            .join('invoices as i', (on) => on.on(knex(em).raw('i.id = any(c.invoice_ids)')).andOn('i.case_id', 'c.id'))
+            .select('i.*')
+            .where({ 'c.administration_id': administrationId })
+            .whereIn('c.id', ids)
+            .orderBy([{ column: 'i.due_date' }, { column: 'i.id' }]),
         );
         return grouped(readRows(em, Invoice, rows), (i) => i.case!.id);
       }, [] as Invoice[]),

@@ -70,11 +70,11 @@ returning next_case_number - ?::int as first`;
 
 const INSERT_CASES = `
 insert into cases (id, administration_id, number, debtor_id, status, currency, principal, collection_costs, collection_costs_mode,
-                   interest_kind, interest_from, letter_deadline, payment_plan_id, opened_at, closed_at)
+                   interest_kind, interest_from, letter_deadline, payment_plan_id, opened_at, closed_at, invoice_ids)
 select r.id, ?::uuid, r.number, r.debtor_id, 'OPEN', r.currency, r.principal, r.collection_costs, 'UNDECIDED',
-       r.interest_kind::interest_kind, r.interest_from, r.letter_deadline, null, ?::timestamptz, null
+       r.interest_kind::interest_kind, r.interest_from, r.letter_deadline, null, ?::timestamptz, null, r.invoice_ids
   from jsonb_to_recordset(?::jsonb) as r(id uuid, number text, debtor_id uuid, currency text, principal bigint,
-                                         collection_costs bigint, interest_kind text, interest_from date, letter_deadline date)`;
+                                         collection_costs bigint, interest_kind text, interest_from date, letter_deadline date, invoice_ids uuid[])`;
 
 // Each invoice keeps its open amount of this moment: its part of the principal, earning interest from its own start.
 const LINK_INVOICES = `
@@ -152,6 +152,7 @@ export async function openCases(em: EntityManager, input: OpenCasesInput): Promi
       interest_kind: terms.interestKind,
       interest_from: terms.interestFrom,
       letter_deadline: terms.letterDeadline,
+      invoice_ids: c.rows.map((r) => r.id),
     };
   });
   const when = input.now.toISOString();

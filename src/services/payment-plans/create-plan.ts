@@ -14,6 +14,7 @@ import { badInput, conflict } from '../../schema/errors';
 import { balanceOf, loadCaseFacts } from '../cases/case-balance';
 import { addDays } from '../../domain/dates';
 import { todayOf } from '../ledger/today';
+import { execute, knex } from '../ledger/sql';
 
 /** More would be a plan of over ten years at one a month. */
 export const MAX_INSTALLMENTS = 120;
@@ -52,6 +53,13 @@ function checkArguments(input: CreatePlanInput, today: string): void {
   if (input.firstDueDate > latest) throw badInput(`firstDueDate can be at most ${MAX_FIRST_DUE_DAYS} days ahead (${latest})`, 'firstDueDate');
 }
 
+/** The invoices the cases of the administration were opened with (Case.invoiceIds). */
+async function invoiceIdsOfCases(em: EntityManager, administrationId: string, caseIds: string[]): Promise<string[]> {
+  if (caseIds.length === 0) return [];
+  const rows = await execute<{ id: string }>(em, knex(em)('cases').select(knex(em).raw('unnest(invoice_ids) as id')).where({ administration_id: administrationId }).whereIn('id', caseIds));
+  return rows.map((row) => row.id);
+}
+
 /** Fresh options per query: the ORM writes into the options object it is given. */
 const lock = () => ({ lockMode: LockMode.PESSIMISTIC_WRITE, orderBy: { id: 'asc' } }) as const;
 const caseIdOf = (invoice: Invoice) => invoice.case?.id ?? null;
@@ -76,8 +84,11 @@ async function lockCovered(em: EntityManager, input: CreatePlanInput, today: str
   } else {
     const ids = input.invoiceIds ?? [];
     caseIds = input.caseIds ?? [];
-    // The invoices of the cases too: a payment to one of them changes what the case owes.
-    invoices = ids.length + caseIds.length > 0 ? await em.find(Invoice, { $or: [{ id: { $in: ids } }, { case: { $in: caseIds } }] }, lock()) : [];
+    // The invoices of the cases too: a payment to one of them changes what the case owes. A case lists its invoices
+    // (never changed once written, so read unlocked); those still in it are its own.
+    const listed = await invoiceIdsOfCases(em, administrationId, caseIds);
+    invoices =
+      ids.length + listed.length > 0 ? await em.find(Invoice, { $or: [{ id: { $in: ids } }, { id: { $in: listed }, case: { $in: caseIds } }] }, lock()) : [];
     invoices = invoices.filter((i) => ids.includes(i.id));
   }
   const cases = caseIds.length > 0 ? await em.find(Case, { id: { $in: caseIds } }, lock()) : [];
