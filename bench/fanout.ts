@@ -12,11 +12,10 @@
 // serves the sockets) per phase to ./profiles.
 import { fork, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import { Session } from 'node:inspector/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
-import { ROOT, gql, percentile, scratchDatabase, serverEnv, startServer, tenant } from './support';
+import { ROOT, gql, percentile, scratchDatabase, serverEnv, startProfile, startServer, tenant } from './support';
 import type { ClientReport } from './fanout-client';
 import type { SenderReply, SenderRequest } from './fanout-sender';
 
@@ -202,23 +201,6 @@ const memory = (): { rss: number; heap: number } => {
 /** The RSS per connection, or why there is none: the RSS can fall while the connections open (freed pages going back). */
 const rssPerConnection = (bytes: number) =>
   bytes >= 0 ? `${(bytes / 1024).toFixed(1)} KB RSS` : 'RSS not measurable here (it fell while they opened: memory freed since the previous measurement went back to the system)';
-
-/** BENCH_CPU_PROF=1: profiles this process until stop(name), written to profiles/<name>.cpuprofile. */
-async function startProfile(): Promise<{ stop(name: string): Promise<void> } | null> {
-  if (process.env.BENCH_CPU_PROF !== '1') return null;
-  const session = new Session();
-  session.connect();
-  await session.post('Profiler.enable');
-  await session.post('Profiler.start');
-  return {
-    async stop(name) {
-      const { profile } = await session.post('Profiler.stop');
-      fs.mkdirSync(path.join(ROOT, 'profiles'), { recursive: true });
-      fs.writeFileSync(path.join(ROOT, 'profiles', `${name}.cpuprofile`), JSON.stringify(profile));
-      session.disconnect();
-    },
-  };
-}
 
 /** A phase's messages, sent through `send`; returns their ids once every subscriber has each. */
 type Send = (administrations: string[]) => Promise<string[]>;

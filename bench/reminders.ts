@@ -6,12 +6,13 @@
 // plan of the selecting query is printed.
 //
 // Needs a PostgreSQL: BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres).
-// Run with `npm run bench:reminders` (BENCH_ADMINISTRATIONS and BENCH_INVOICES_PER_ADMINISTRATION scale it down).
+// Run with `npm run bench:reminders` (BENCH_ADMINISTRATIONS and BENCH_INVOICES_PER_ADMINISTRATION scale it down; BENCH_CPU_PROF=1
+// writes a CPU profile of this process during the daily run to profiles/reminders-daily-run.cpuprofile).
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
-import { ROOT, machineCpuSeconds, peakRssMb, scratchDatabase, serverEnv, startServer } from './support';
+import { ROOT, machineCpuSeconds, peakRssMb, scratchDatabase, serverEnv, startProfile, startServer } from './support';
 
 // The server's own default flow and selecting query, from its build (benches compile apart from src/).
 interface StepSpec { key: string; name: string; daysAfterDue: number; action: string; appliesTo: string; subject: string; body: string }
@@ -155,8 +156,10 @@ async function main(): Promise<void> {
     const started = Date.now();
     const cpuBefore = machineCpuSeconds();
     const ownCpuBefore = process.cpuUsage();
+    const profiling = await startProfile();
     const count = await startDueDailyRuns(createJobContext(runtime.app, runtime.orm));
     await executeRuns(db, runtime, since);
+    await profiling?.stop('reminders-daily-run');
     const first = await totals(db, since);
     const cpu = machineCpuSeconds() - cpuBefore;
     const ownCpu = process.cpuUsage(ownCpuBefore);

@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { once } from 'node:events';
+import { Session } from 'node:inspector/promises';
 import { Client } from 'pg';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
@@ -124,4 +125,21 @@ export async function tenant(url: string, label: string): Promise<{ token: strin
   });
   const { createAdministration } = await gql<{ createAdministration: { id: string } }>(url, 'mutation { createAdministration(name: "Bench BV") { id } }', {}, signUp.token);
   return { token: signUp.token, administrationId: createAdministration.id };
+}
+
+/** BENCH_CPU_PROF=1: profiles this process until stop(name), written to profiles/<name>.cpuprofile. */
+export async function startProfile(): Promise<{ stop(name: string): Promise<void> } | null> {
+  if (process.env.BENCH_CPU_PROF !== '1') return null;
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.start');
+  return {
+    async stop(name) {
+      const { profile } = await session.post('Profiler.stop');
+      fs.mkdirSync(path.join(ROOT, 'profiles'), { recursive: true });
+      fs.writeFileSync(path.join(ROOT, 'profiles', `${name}.cpuprofile`), JSON.stringify(profile));
+      session.disconnect();
+    },
+  };
 }
