@@ -414,3 +414,20 @@ describe('a page of cases', () => {
     expect(large).toBeLessThanOrEqual(8);
   });
 });
+
+describe('an invoice of a closed case', () => {
+  // Last in this file: it opens a case the lists above do not expect.
+  it('goes into a new case once owed again, and is from then on that case’s, no longer the closed one’s', async () => {
+    // Owed again (as when the bookkeeping reverses a payment); its case was closed when it was paid (a private debtor).
+    const [{ case_id: closedId }] = await sql<{ case_id: string }>('select case_id from invoices where id = ?', [ids['INV-4']]);
+    expect((await read(closedId)).status).toBe('CLOSED');
+    await sql(`update invoices set status = 'OPEN', open_amount = 2000, paid_at = null where id = ?`, [ids['INV-4']]);
+
+    const reopened = await open(['INV-4']);
+    expect(reopened).toMatchObject({ status: 'OPEN', principal: money('20.00'), invoices: [{ externalId: 'INV-4', status: 'OPEN' }] });
+    expect((await read(closedId)).invoices).toEqual([]);
+    // The closed case still lists what it was opened with; the invoice's own case_id says where it is now.
+    const [listed] = await sql<{ invoice_ids: string[] }>('select invoice_ids from cases where id = ?', [closedId]);
+    expect(listed.invoice_ids).toEqual([ids['INV-4']]);
+  });
+});
