@@ -5,7 +5,7 @@ import type { RequestContext } from '../context';
 import type { Role } from '../entities/Membership';
 import type { Logger } from '../logger';
 import { hasRole } from '../auth/roles';
-import type { Topic } from '../services/events/events';
+import { Topic } from '../services/events/events';
 import { CodedError } from './errors';
 import { membersReaderOf, type Members, type MembersReader } from './membership-checks';
 import { listen, type EventPayload } from './pubsub';
@@ -163,7 +163,7 @@ class Channel {
   /** Reads the members now and, in arrival order, applies them with the event (null: a recheck) to its subscribers. */
   private apply(payload: EventPayload | null): void {
     const event = payload ? (this.events += 1) : Infinity;
-    const members = this.readMembers(this.administrationId).catch((error: unknown) => {
+    const members = this.readMembers.read(this.administrationId).catch((error: unknown) => {
       // A failed check (the database is away) keeps the subscriptions: nothing is sent that could not be loaded anyway.
       this.logger.warn({ err: error, administrationId: this.administrationId, topic: this.topic }, 'subscription membership check failed; will retry');
       return null;
@@ -190,7 +190,10 @@ function channelFor(topic: Topic, administrationId: string, context: RequestCont
   let channel = channels.get(key);
   if (!channel) {
     const registry = channels;
-    channel = new Channel(topic, administrationId, readMembers, context.logger, context.config.subscriptionRecheckMs, () => registry.delete(key));
+    channel = new Channel(topic, administrationId, readMembers, context.logger, context.config.subscriptionRecheckMs, () => {
+      registry.delete(key);
+      if (!Object.values(Topic).some((other) => registry.has(`${other}:${administrationId}`))) readMembers.forget(administrationId);
+    });
     channels.set(key, channel);
   }
   return channel;

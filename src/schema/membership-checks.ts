@@ -39,11 +39,17 @@ class MembershipReader {
       [`{${administrations.join(',')}}`],
     );
     const stale = versions.filter((row) => this.snapshots.get(row.administration_id)?.version !== Number(row.version)).map((row) => row.administration_id);
-    if (stale.length > 0) await this.reload(stale);
-    return administrations.map((id) => this.snapshots.get(id)!.roles);
+    const fresh = stale.length > 0 ? await this.reload(stale) : new Map<string, Snapshot>();
+    // The newer of what was held and what was read (forget() may have dropped the one held while this read waited).
+    return administrations.map((id) => newer(this.snapshots.get(id), fresh.get(id)).roles);
   }
 
-  private async reload(administrations: string[]): Promise<void> {
+  /** Drops what is held of the administration (nobody here subscribes to it any more); a later read loads it again. */
+  forget(administrationId: string): void {
+    this.snapshots.delete(administrationId);
+  }
+
+  private async reload(administrations: string[]): Promise<Map<string, Snapshot>> {
     const rows = await this.connection.execute<{ administration_id: string; version: string; user_id: string | null; role: Role | null }[]>(
       `select a.id::text as administration_id, coalesce(v.version, 0)::text as version, m.user_id::text as user_id, m.role
          from unnest(?::uuid[]) as a(id)
@@ -61,7 +67,14 @@ class MembershipReader {
     for (const [id, snapshot] of fresh) {
       if ((this.snapshots.get(id)?.version ?? -1) <= snapshot.version) this.snapshots.set(id, snapshot);
     }
+    return fresh;
   }
+}
+
+function newer(held: Snapshot | undefined, read: Snapshot | undefined): Snapshot {
+  if (!held) return read!;
+  if (!read) return held;
+  return held.version > read.version ? held : read;
 }
 
 interface Pending {
@@ -100,6 +113,10 @@ class TurnBatcher {
     return pending.promise;
   }
 
+  forget(administrationId: string): void {
+    this.reader.forget(administrationId);
+  }
+
   private async read(batch: Map<string, Pending>): Promise<void> {
     const ids = [...batch.keys()];
     for (let start = 0; start < ids.length; start += MAX_BATCH) {
@@ -114,8 +131,12 @@ class TurnBatcher {
   }
 }
 
-/** Reads the members of an administration as the tables say now, batched per turn. */
-export type MembersReader = (administrationId: string) => Promise<Members>;
+/** The members of administrations as the tables say now, read in batches per turn of the event loop. */
+export interface MembersReader {
+  read(administrationId: string): Promise<Members>;
+  /** Nobody in this process subscribes to the administration any more: its members need not be held. */
+  forget(administrationId: string): void;
+}
 
 /** One batcher per database connection pool (tests run several servers, each on its own database, in one process). */
 const readers = new WeakMap<Connection, MembersReader>();
@@ -126,7 +147,7 @@ export function membersReaderOf(ctx: RequestContext): MembersReader {
   let reader = readers.get(connection);
   if (!reader) {
     const batcher = new TurnBatcher(new MembershipReader(connection));
-    reader = (administrationId) => batcher.members(administrationId);
+    reader = { read: (administrationId) => batcher.members(administrationId), forget: (administrationId) => batcher.forget(administrationId) };
     readers.set(connection, reader);
   }
   return reader;
