@@ -71,6 +71,7 @@ class MembershipReader {
   }
 }
 
+/** The snapshot of the higher version; at least one is there (what was stale was read). */
 function newer(held: Snapshot | undefined, read: Snapshot | undefined): Snapshot {
   if (!held) return read!;
   if (!read) return held;

@@ -35,7 +35,7 @@ function documentId(document: DocumentNode): number {
   return id;
 }
 
-/** The request's roles as a key: the subscription's membership check keeps them current (member-subscription.ts). */
+/** The request's roles as a key: the subscription's membership check keeps them current (member-channels.ts). */
 function rolesKey(roles: RequestContext['roles']): string {
   let key = '';
   for (const [administrationId, role] of roles) key += `${administrationId}=${role};`;
