@@ -115,7 +115,7 @@ class Subscriber implements AsyncIterableIterator<EventPayload> {
  * Events are applied in the order they arrived.
  */
 class Channel {
-  readonly subscribers = new Set<Subscriber>();
+  private readonly subscribers = new Set<Subscriber>();
   private events = 0;
   private applied: Promise<void> = Promise.resolve();
   private readonly unlisten: () => void;
@@ -160,7 +160,9 @@ class Channel {
       .then(() => members)
       .then((read) => {
         for (const subscriber of this.subscribers) if (subscriber.joinedAt < event) subscriber.check(read, payload);
-      });
+      })
+      // Logged, and the chain goes on: one failed event must not silence the channel's later ones.
+      .catch((error: unknown) => this.logger.error({ err: error, administrationId: this.administrationId, topic: this.topic }, 'live event not passed on'));
   }
 }
 

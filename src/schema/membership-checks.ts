@@ -84,23 +84,30 @@ interface Pending {
   reject(error: unknown): void;
 }
 
+/** The members of administrations as the tables say now, read in batches per turn of the event loop. */
+export interface MembersReader {
+  read(administrationId: string): Promise<Members>;
+  /** Nobody in this process subscribes to the administration any more: its members need not be held. */
+  forget(administrationId: string): void;
+}
+
 /**
  * Collects the administrations asked for in one turn of the event loop (when a notification wakes the subscribers it
  * concerns, or the recheck timer fires) into one read after it; everyone asking for the same administration in that
  * turn shares its answer, which was read after they asked.
  */
-class TurnBatcher {
+class TurnBatcher implements MembersReader {
   private batch: Map<string, Pending> | null = null;
 
   constructor(private readonly reader: MembershipReader) {}
 
-  members(administrationId: string): Promise<Members> {
+  read(administrationId: string): Promise<Members> {
     if (!this.batch) {
       const batch = new Map<string, Pending>();
       this.batch = batch;
       setImmediate(() => {
         this.batch = null;
-        void this.read(batch);
+        void this.readBatch(batch);
       });
     }
     let pending = this.batch.get(administrationId);
@@ -118,7 +125,7 @@ class TurnBatcher {
     this.reader.forget(administrationId);
   }
 
-  private async read(batch: Map<string, Pending>): Promise<void> {
+  private async readBatch(batch: Map<string, Pending>): Promise<void> {
     const ids = [...batch.keys()];
     for (let start = 0; start < ids.length; start += MAX_BATCH) {
       const chunk = ids.slice(start, start + MAX_BATCH);
@@ -132,13 +139,6 @@ class TurnBatcher {
   }
 }
 
-/** The members of administrations as the tables say now, read in batches per turn of the event loop. */
-export interface MembersReader {
-  read(administrationId: string): Promise<Members>;
-  /** Nobody in this process subscribes to the administration any more: its members need not be held. */
-  forget(administrationId: string): void;
-}
-
 /** One batcher per database connection pool (tests run several servers, each on its own database, in one process). */
 const readers = new WeakMap<Connection, MembersReader>();
 
@@ -147,8 +147,7 @@ export function membersReaderOf(ctx: RequestContext): MembersReader {
   const connection = liveConnectionOf(rootEmOf(ctx));
   let reader = readers.get(connection);
   if (!reader) {
-    const batcher = new TurnBatcher(new MembershipReader(connection));
-    reader = { read: (administrationId) => batcher.members(administrationId), forget: (administrationId) => batcher.forget(administrationId) };
+    reader = new TurnBatcher(new MembershipReader(connection));
     readers.set(connection, reader);
   }
   return reader;

@@ -124,7 +124,7 @@ async function selectAndSend(ctx: RequestContext, em: EntityManager, runId: stri
 }
 
 interface RecordedStep {
-  /** Time-ordered (newId), so the primary key grows at its end instead of on random pages. */
+  /** Names the row as a timeline entry (the key is the invoice and the step). */
   id: string;
   invoiceId: string;
   group: Group;
@@ -149,7 +149,7 @@ async function recordSteps(
   const steps: RecordedStep[] = groups.flatMap((group, i) =>
     group.rows.map(({ invoice_id }) => ({ id: newId(), invoiceId: invoice_id, group, messageId: messages[i].id, caseId: caseOfInvoice.get(invoice_id) ?? null })),
   );
-  // In invoice order: the unique index and the invoices' are walked page by page.
+  // In invoice order: the (invoice, step) key and the invoices' are walked page by page.
   steps.sort((a, b) => (a.invoiceId < b.invoiceId ? -1 : a.invoiceId > b.invoiceId ? 1 : 0));
   const column = (value: (step: RecordedStep) => string | number | null) => arrayLiteral(steps.map(value));
   const at = run.now.toISOString();
